@@ -59,6 +59,7 @@ __all__ = [
     "entity",
     "graph",
     "market",
+    "org",
     "slugify",
     "vocab",
 ]
@@ -78,6 +79,16 @@ def slugify(text: str) -> str:
 def entity(kind: str, key: str) -> str:
     """IRI of a curated entity of `kind` (e.g. 'org', 'scheme') whose stable key is `key`."""
     return str(SGID[f"{kind}/{slugify(key)}"])
+
+
+def org(acronym: str, country: str | None = None) -> str:
+    """IRI of an organisation: its acronym, plus its ISO 3166 country when the body is national.
+
+    The country keeps apart bodies that share an acronym (SAC is both the Standardization Administration
+    of China and the Singapore Accreditation Council); international and regional bodies have none.
+    """
+    key = f"{acronym} {country}" if country else acronym
+    return entity("org", key)
 
 
 def vocab(scheme: str, value: str) -> str:
