@@ -47,7 +47,7 @@ class Source:
     files: tuple[DataFile, ...]
     triples: Callable[[SourceInput], Iterable[Triple]]
     location: str = "curated"
-    """'curated' (this repository's data/curated) or 'shared:<folder>' (a folder of shared data)."""
+    """'curated' (data/curated), 'ontology' (ontology/) or 'shared:<folder>' (a folder of shared data)."""
     retrieved: str | None = None
     """When the publisher's file was retrieved (YYYY-MM-DD), as its SOURCE.md says."""
     default: bool = True
@@ -61,6 +61,8 @@ class Source:
     def default_dir(self) -> Path:
         if self.location == "curated":
             return config.CURATED_DIR
+        if self.location == "ontology":
+            return config.ONTOLOGY_DIR
         if self.location.startswith("shared:"):
             return config.shared_data_dir() / self.location.removeprefix("shared:")
         raise ValueError(f"source {self.name}: unknown location {self.location!r}")

@@ -1,0 +1,46 @@
+# stdgraph: the two quick-start commands are `make run` (main job) and `make test` (the test suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run build stats test lint format check bench clean
+
+$(STAMP): pyproject.toml
+	@command -v java >/dev/null 2>&1 || { echo "installing a headless Java runtime for HermiT (owlready2)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: build the default graph into ./var/store, then show what it holds.
+run: install
+	$(BIN)/stdgraph build
+	$(BIN)/stdgraph stats
+
+build: install
+	$(BIN)/stdgraph build
+
+stats: install
+	$(BIN)/stdgraph stats
+
+## The test suite (what CI runs): lint, format check, ontology check, pytest.
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+
+check: install
+	$(BIN)/stdgraph check
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,301 @@
+"""The graph store: one interface, Oxigraph on disk (default) or in memory (tests).
+
+A remote SPARQL 1.1 endpoint can implement the same `GraphStore` interface; callers only ever pass a query
+and bound terms, never query text with values pasted in. Results come back as rdflib terms, the project's
+toolkit type, while rdflib's own query engine stays off every query path (it is 20-130x slower here).
+"""
+
+from __future__ import annotations
+
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from stdgraph.namespaces import META_GRAPH, PREFIXES, RDF, SGG, XSD
+
+STAGING_PREFIX = f"{SGG}staging/"
+EXPORT_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+
+
+class QueryError(ValueError):
+    """A query the store cannot run: bad syntax, a parameter that is not projected, a wrong kind."""
+
+
+@dataclass
+class SelectResult:
+    """Variables and rows of a SELECT, as rdflib terms (None where a variable is unbound)."""
+
+    variables: list[str]
+    rows: list[dict[str, Node | None]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> list[Node | None]:
+        return [row[name] for row in self.rows]
+
+
+def to_ox(term: Node | str) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """An rdflib term (or plain string, as a literal) as a validated Oxigraph term."""
+    if isinstance(term, URIRef):
+        try:
+            return ox.NamedNode(str(term))
+        except ValueError as exc:
+            raise QueryError(f"{str(term)!r} is not a valid IRI: {exc}") from None
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, str):
+        return ox.Literal(term)
+    raise QueryError(f"cannot bind {term!r}: expected an IRI, a literal or a string")
+
+
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = str(RDF.langString)
+
+
+def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Node | None:
+    """An Oxigraph term as an rdflib term."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype in (_XSD_STRING, _LANG_STRING):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise QueryError(f"unsupported term in result: {term!r}")
+
+
+def _prologue() -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class GraphStore(ABC):
+    """What stdgraph needs from a quad store."""
+
+    @abstractmethod
+    def query(
+        self, query: str, bindings: Mapping[str, Node | str] | None = None
+    ) -> SelectResult | bool | Graph:
+        """Any query form: rows for SELECT, a boolean for ASK, a graph for CONSTRUCT/DESCRIBE."""
+
+    @abstractmethod
+    def select(self, query: str, bindings: Mapping[str, Node | str] | None = None) -> SelectResult: ...
+
+    @abstractmethod
+    def ask(self, query: str, bindings: Mapping[str, Node | str] | None = None) -> bool: ...
+
+    @abstractmethod
+    def construct(self, query: str, bindings: Mapping[str, Node | str] | None = None) -> Graph:
+        """CONSTRUCT or DESCRIBE, as an rdflib graph."""
+
+    @abstractmethod
+    def replace_graphs(self, graphs: Mapping[str, Graph], meta: Graph | None = None) -> None:
+        """Replace each named graph (and its record in the meta graph) at once: all or nothing."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]: ...
+
+    @abstractmethod
+    def describe_nodes(self, iris: Iterable[str], exclude_graphs: Iterable[str] = ()) -> Graph:
+        """Every triple whose subject is one of `iris`, outside `exclude_graphs` (validation context)."""
+
+    @abstractmethod
+    def export(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None: ...
+
+    def triple_counts(self) -> dict[str, int]:
+        """Triples per named graph."""
+        result = self.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+        return {str(r["g"]): int(r["n"]) for r in result.rows}  # type: ignore[arg-type]
+
+    def class_counts(self) -> dict[str, int]:
+        """Distinct instances per class, across all graphs."""
+        result = self.select(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c"
+        )
+        return {str(r["c"]): int(r["n"]) for r in result.rows}  # type: ignore[arg-type]
+
+    def is_empty(self) -> bool:
+        return not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+
+
+class OxigraphStore(GraphStore):
+    """pyoxigraph, embedded: RocksDB on disk, or in memory when no path is given."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else None
+        if self.path:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(str(self.path))
+        else:
+            self._store = ox.Store()
+        self._drop_staging()
+
+    # queries -----------------------------------------------------------------------------------------
+
+    def _run(self, query: str, bindings: Mapping[str, Node | str] | None):
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            return self._store.query(
+                query,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except RuntimeError as exc:
+            raise QueryError(str(exc)) from None
+
+    def query(
+        self, query: str, bindings: Mapping[str, Node | str] | None = None
+    ) -> SelectResult | bool | Graph:
+        answer = self._run(query, bindings)
+        if isinstance(answer, ox.QuerySolutions):
+            return self._rows(answer)
+        if isinstance(answer, ox.QueryBoolean):
+            return bool(answer)
+        return self._graph(answer)
+
+    def select(self, query: str, bindings: Mapping[str, Node | str] | None = None) -> SelectResult:
+        solutions = self._run(query, bindings)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return self._rows(solutions)
+
+    @staticmethod
+    def _rows(solutions: ox.QuerySolutions) -> SelectResult:
+        variables = [v.value for v in solutions.variables]
+        rows = [{v: from_ox(sol[v]) for v in variables} for sol in solutions]
+        return SelectResult(variables, rows)
+
+    def ask(self, query: str, bindings: Mapping[str, Node | str] | None = None) -> bool:
+        answer = self._run(query, bindings)
+        if not isinstance(answer, ox.QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(answer)
+
+    def construct(self, query: str, bindings: Mapping[str, Node | str] | None = None) -> Graph:
+        triples = self._run(query, bindings)
+        if not isinstance(triples, ox.QueryTriples):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return self._graph(triples)
+
+    @staticmethod
+    def _graph(triples: ox.QueryTriples) -> Graph:
+        graph = Graph()
+        for t in triples:
+            graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
+        return graph
+
+    # writes ------------------------------------------------------------------------------------------
+
+    def replace_graphs(self, graphs: Mapping[str, Graph], meta: Graph | None = None) -> None:
+        """Stage every graph, then swap them in with one SPARQL update, which Oxigraph runs atomically.
+
+        A crash while staging leaves only staging graphs, which the next open drops; the live graphs
+        are never seen half-written.
+        """
+        run = uuid.uuid4().hex
+        staged: dict[str, str] = {}
+        try:
+            for name, graph in graphs.items():
+                staging = f"{STAGING_PREFIX}{run}/{len(staged)}"
+                self._load(graph, staging)
+                staged[name] = staging
+            meta_staging = f"{STAGING_PREFIX}{run}/meta"
+            if meta is not None:
+                self._load(meta, meta_staging)
+            ops = []
+            for name, staging in staged.items():
+                ops.append(f"DROP SILENT GRAPH <{ox.NamedNode(name).value}>")
+                ops.append(f"MOVE SILENT GRAPH <{staging}> TO <{name}>")
+                ops.append(
+                    f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{META_GRAPH}> "
+                    f'{{ ?s ?p ?o FILTER(?s = <{name}> || STRSTARTS(STR(?s), "{name}/")) }} }}'
+                )
+            if meta is not None:
+                ops.append(f"ADD SILENT GRAPH <{meta_staging}> TO <{META_GRAPH}>")
+                ops.append(f"DROP SILENT GRAPH <{meta_staging}>")
+            self._store.update(" ;\n".join(ops))
+        finally:
+            self._drop_staging(run)
+
+    def drop_graphs(self, names: Iterable[str]) -> None:
+        """Withdraw sources: their graphs and their meta records, at once."""
+        ops = []
+        for name in names:
+            iri = ox.NamedNode(name).value
+            ops.append(f"DROP SILENT GRAPH <{iri}>")
+            ops.append(
+                f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{META_GRAPH}> "
+                f'{{ ?s ?p ?o FILTER(?s = <{iri}> || STRSTARTS(STR(?s), "{iri}/")) }} }}'
+            )
+        if ops:
+            self._store.update(" ;\n".join(ops))
+
+    def _load(self, graph: Graph, target: str) -> None:
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(target))
+
+    def _drop_staging(self, run: str | None = None) -> None:
+        prefix = f"{STAGING_PREFIX}{run}/" if run else STAGING_PREFIX
+        for g in list(self._store.named_graphs()):
+            if isinstance(g, ox.NamedNode) and g.value.startswith(prefix):
+                self._store.remove_graph(g)
+
+    # reading -----------------------------------------------------------------------------------------
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def describe_nodes(self, iris: Iterable[str], exclude_graphs: Iterable[str] = ()) -> Graph:
+        excluded = {str(g) for g in exclude_graphs}
+        graph = Graph()
+        for iri in iris:
+            for quad in self._store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
+                g = quad.graph_name
+                if isinstance(g, ox.NamedNode) and g.value in excluded:
+                    continue
+                graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
+        return graph
+
+    def graph_triples(self, name: str) -> Iterator[tuple[Node, Node, Node]]:
+        for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)  # type: ignore[misc]
+
+    def export(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None:
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}: use {' or '.join(EXPORT_FORMATS)}")
+        if graph is None:
+            self._store.dump(out, format=EXPORT_FORMATS[fmt])
+            return
+        quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        ox.serialize(quads, out, format=EXPORT_FORMATS[fmt])
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        if self.path:
+            self._store.flush()

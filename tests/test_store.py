@@ -1,0 +1,106 @@
+"""The Oxigraph store: bound parameters, atomic graph replacement, staging clean-up, export."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from stdgraph.namespaces import DCTERMS, META_GRAPH, SGG
+from stdgraph.store import STAGING_PREFIX, OxigraphStore, QueryError
+
+G1 = str(SGG["one"])
+G2 = str(SGG["two"])
+A = URIRef("https://example.org/a")
+B = URIRef("https://example.org/b")
+
+
+def graph_of(*triples) -> Graph:
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g
+
+
+def meta_for(name: str, n: int) -> Graph:
+    return graph_of((URIRef(name), DCTERMS.title, Literal(f"graph {n}")))
+
+
+@pytest.fixture
+def store() -> OxigraphStore:
+    s = OxigraphStore()
+    s.replace_graphs(
+        {
+            G1: graph_of((A, DCTERMS.title, Literal("alpha", lang="en"))),
+            G2: graph_of((B, DCTERMS.title, Literal("乙", lang="zh"))),
+        },
+        meta_for(G1, 1) + meta_for(G2, 2),
+    )
+    return s
+
+
+def test_select_binds_values_by_substitution(store: OxigraphStore) -> None:
+    rows = store.select("SELECT ?s ?t WHERE { ?s dcterms:title ?t }", {"s": B}).rows
+    assert rows == [{"s": B, "t": Literal("乙", lang="zh")}]
+
+
+def test_a_hostile_string_is_only_ever_a_literal(store: OxigraphStore) -> None:
+    hostile = '"} ?s ?p ?o . FILTER(true) {"'
+    rows = store.select("SELECT ?t ?s WHERE { ?s dcterms:title ?t }", {"t": hostile}).rows
+    assert rows == []
+
+
+def test_invalid_iri_is_refused_before_the_query(store: OxigraphStore) -> None:
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        store.select("SELECT ?s WHERE { ?s ?p ?o }", {"s": URIRef("http://x/> <y")})
+
+
+def test_bad_sparql_is_a_query_error(store: OxigraphStore) -> None:
+    with pytest.raises(QueryError, match="syntax"):
+        store.select("SELEC ?s WHERE { ?s ?p ?o }")
+
+
+def test_replace_one_graph_leaves_the_other(store: OxigraphStore) -> None:
+    store.replace_graphs({G1: graph_of((A, DCTERMS.title, Literal("alpha 2")))}, meta_for(G1, 3))
+    counts = store.triple_counts()
+    assert counts[G1] == 1 and counts[G2] == 1
+    titles = store.select("SELECT ?t WHERE { GRAPH ?g { ?s dcterms:title ?t } }").column("t")
+    assert Literal("alpha 2") in titles and Literal("alpha", lang="en") not in titles
+    meta = store.select(f"SELECT ?t WHERE {{ GRAPH <{META_GRAPH}> {{ <{G1}> dcterms:title ?t }} }}")
+    assert meta.column("t") == [Literal("graph 3")]
+
+
+def test_replacing_with_an_empty_graph_empties_it(store: OxigraphStore) -> None:
+    store.replace_graphs({G1: Graph()})
+    assert G1 not in store.triple_counts()
+
+
+def test_leftover_staging_graphs_are_dropped_on_open(tmp_path) -> None:
+    s = OxigraphStore(tmp_path / "store")
+    s._load(graph_of((A, DCTERMS.title, Literal("half"))), f"{STAGING_PREFIX}dead/0")
+    s.flush()
+    del s
+    reopened = OxigraphStore(tmp_path / "store")
+    assert reopened.named_graphs() == []
+
+
+def test_query_dispatches_on_form(store: OxigraphStore) -> None:
+    assert store.query("ASK { ?s dcterms:title ?t }") is True
+    graph = store.query("CONSTRUCT { ?s dcterms:title ?t } WHERE { ?s dcterms:title ?t }")
+    assert isinstance(graph, Graph) and len(graph) == 4  # two titles in data, two in meta
+
+
+def test_describe_nodes_excludes_named_graphs(store: OxigraphStore) -> None:
+    assert len(store.describe_nodes([str(A)])) == 1
+    assert len(store.describe_nodes([str(A)], exclude_graphs=[G1])) == 0
+
+
+def test_export_nquads_whole_and_one_graph(store: OxigraphStore) -> None:
+    whole, one = io.BytesIO(), io.BytesIO()
+    store.export(whole)
+    store.export(one, graph=G2)
+    assert whole.getvalue().count(b"\n") == len(store)
+    assert one.getvalue().count(b"\n") == 1 and b"two" in one.getvalue()
+    with pytest.raises(ValueError, match="nquads or trig"):
+        store.export(io.BytesIO(), fmt="xml")
