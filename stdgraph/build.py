@@ -126,10 +126,11 @@ def build(
     data_dir: Path | None = None,
     overrides: dict[str, Path] | None = None,
     progress: bool = True,
+    sources: Sequence[Source] | None = None,
 ) -> BuildReport:
     """Read, validate and swap in the selected sources (the default graph when none are named)."""
     started = time.perf_counter()
-    sources = select_sources(names)
+    sources = list(sources) if sources is not None else select_sources(names)
     overrides = overrides or {}
     report = BuildReport()
     loaded: list[LoadedSource] = []
