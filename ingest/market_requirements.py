@@ -35,7 +35,6 @@ SOURCE = Source(
     location="shared:market-requirements",
     files=(DataFile(FILE, columns=COLUMNS),),
     triples=lambda src: triples(src),  # defined below
-    default=False,  # until an HS 2022 source types the sgid:hs/2022/* codes it links to
     description="Partial: see shared/data/market-requirements/SOURCE.md. Rules change; check the authority.",
 )
 

@@ -74,7 +74,6 @@ SOURCE = Source(
     ),
     triples=lambda src: triples(src),  # defined below
     # Off the default build until the shapes accept a country as participant (IECEE/GENICES country rows).
-    default=False,
     description="Partial lists: see shared/data/recognition-lists/SOURCE.md for coverage and quirks.",
 )
 

@@ -53,7 +53,6 @@ SOURCE = Source(
     ),
     triples=lambda src: triples(src),  # defined below
     # Off the default build until the shapes allow an unnumbered chapter and RCEP without its party list.
-    default=False,
 )
 
 

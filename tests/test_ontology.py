@@ -255,6 +255,7 @@ SCHEMES = {
     },
     "body-level": {"international", "regional", "national"},
     "provision-category": set(),
+    "chapter-topic": {"environment", "other"},
 }
 
 

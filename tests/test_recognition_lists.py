@@ -246,6 +246,5 @@ def test_recognition_lists_meet_the_shapes_but_for_the_reported_conflict() -> No
     assert not unexpected, "\n".join(f"{v.focus_node} {v.path}: {v.message}" for v in unexpected)
 
 
-@pytest.mark.xfail(strict=True, reason="shapes: sg:participant must be an organisation; country-level rows")
 def test_recognition_lists_conform_to_the_shapes() -> None:
     assert _report().conforms

@@ -168,6 +168,5 @@ def test_trade_agreements_meet_the_shapes_but_for_the_reported_conflicts() -> No
     assert not unexpected, "\n".join(f"{v.focus_node} {v.path}: {v.message}" for v in unexpected)
 
 
-@pytest.mark.xfail(strict=True, reason="shapes: chapterNumber minCount 1 and TradeAgreement party minCount 2")
 def test_trade_agreements_conform_to_the_shapes() -> None:
     assert _report().conforms
