@@ -25,7 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console()
 
 StoreOption = Annotated[
@@ -40,13 +40,14 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def open_store(path: Path | None, must_exist: bool = True):
+    """The store, read-only for commands that only read (`must_exist`), so they need no lock."""
     from stdgraph.store import OxigraphStore
 
     location = config.store_path(path)
     if must_exist and not location.exists():
         raise fail(f"no store at {location}: run `stdgraph build` first (or pass --store)")
     try:
-        return OxigraphStore(location)
+        return OxigraphStore(location, read_only=must_exist)
     except OSError as exc:
         raise fail(f"cannot open the store at {location}: {exc}") from None
 

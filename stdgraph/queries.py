@@ -2,7 +2,7 @@
 
 The header follows grlc's decorator style (`#+ key: value`, YAML), so the same file serves the CLI, the
 HTTP API and a researcher reading it. Parameters are typed: a value people write (`GB/T 24001-2016`,
-`CN`, `2024-01-01`) is turned into a validated RDF term and bound by substitution, never pasted into text.
+`CN`, `2024-01-01`) is turned into a validated RDF term and bound in a VALUES block, never pasted as text.
 """
 
 from __future__ import annotations

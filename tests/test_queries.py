@@ -60,7 +60,8 @@ def test_unknown_and_missing_parameters_are_explained() -> None:
 def test_parameter_types(kind: str, value: str, expected, tmp_path: Path) -> None:
     path = tmp_path / "q.rq"
     path.write_text(
-        f"#+ summary: test\n#+ params:\n#+   - name: x\n#+     type: {kind}\n#+     example: x\nSELECT ?x WHERE {{}}\n"
+        "#+ summary: test\n#+ params:\n#+   - name: x\n"
+        f"#+     type: {kind}\n#+     example: x\nSELECT ?x WHERE {{}}\n"
     )
     assert parse_query_file(path).bindings({"x": value})["x"] == expected
 

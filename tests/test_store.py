@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from stdgraph.namespaces import DCTERMS, META_GRAPH, SGG
-from stdgraph.store import STAGING_PREFIX, OxigraphStore, QueryError
+from stdgraph.store import STAGING_PREFIX, OxigraphStore, QueryError, bind_values
 
 G1 = str(SGG["one"])
 G2 = str(SGG["two"])
@@ -104,3 +104,15 @@ def test_export_nquads_whole_and_one_graph(store: OxigraphStore) -> None:
     assert one.getvalue().count(b"\n") == 1 and b"two" in one.getvalue()
     with pytest.raises(ValueError, match="nquads or trig"):
         store.export(io.BytesIO(), fmt="xml")
+
+
+def test_bound_values_open_the_outer_where_clause() -> None:
+    query = "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }"
+    bound = bind_values(query, {"s": A, "t": 'x" } DROP ALL { "'})
+    assert bound.startswith("SELECT ?s WHERE { VALUES (?s ?t) { (<https://example.org/a> ")
+    assert 'DROP ALL { \\"") }' in bound  # the quote inside the literal is escaped
+    assert OxigraphStore().select(query, {"s": A, "t": 'x" } DROP ALL { "'}).rows == []
+    with pytest.raises(QueryError, match="variable name"):
+        bind_values(query, {"s } DROP ALL {": A})
+    with pytest.raises(QueryError, match="WHERE"):
+        bind_values("ASK { ?s ?p ?o }", {"s": A})
