@@ -42,5 +42,9 @@ format: install
 check: install
 	$(BIN)/stdgraph check
 
+## Benchmarks: generated graphs at 100k and 1M triples, stdgraph against its peers (see bench/RESULTS.md).
+bench: install
+	$(BIN)/python -m bench.run --sizes 100k,1m --http
+
 clean:
 	rm -rf var .pytest_cache .ruff_cache
