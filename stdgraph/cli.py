@@ -274,6 +274,39 @@ def export(
 
 
 @app.command()
+def identifier(
+    reference: Annotated[
+        str | None, typer.Argument(help="A standard reference as people write it, e.g. 'gb/t 24001—2016'.")
+    ] = None,
+    report: Annotated[
+        bool, typer.Option("--report", help="Round-trip every reference of the ISO and IEC catalogues.")
+    ] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="Folder of the published catalogues.")] = None,
+) -> None:
+    """Normalise a standard reference and show its IRIs, or report on the whole catalogues."""
+    from stdgraph import identifiers
+
+    if report:
+        from stdgraph.identifier_report import catalogue_report
+
+        try:
+            sys.stdout.write(json.dumps(catalogue_report(data_dir), indent=2, ensure_ascii=False) + "\n")
+        except FileNotFoundError as exc:
+            raise fail(f"{exc}; pass --data-dir with the folder that holds the catalogues") from None
+        return
+    if not reference:
+        raise fail("give a reference (e.g. 'ISO 14067:2018') or --report")
+    try:
+        ref = identifiers.parse(reference)
+    except identifiers.IdentifierError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"canonical: {ref.canonical}\nwork:      {ref.work}")
+    out.print(f"work IRI:  {identifiers.standard_iri(reference)}")
+    if ref.is_edition:
+        out.print(f"edition IRI: {identifiers.edition_iri(reference)}")
+
+
+@app.command()
 def sources() -> None:
     """List the sources the build knows, with their licence and where their files are read."""
     from stdgraph.build import available_sources
