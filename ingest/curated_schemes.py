@@ -20,19 +20,6 @@ from stdgraph.terms import CellError, Triple, date_literal, sourced, split_list,
 SCHEMES = "schemes.csv"
 ORGANISATIONS = "organisations.csv"
 
-SCHEME_TYPES = frozenset(
-    {
-        "type-i-ecolabel",
-        "type-ii-self-declared-claim",
-        "product-carbon-footprint-label",
-        "green-product-certification",
-        "management-system-certification",
-        "ghg-verification",
-        "green-electricity-certificate",
-        "sustainable-fuel-certification",
-        "product-safety-certification",
-    }
-)
 ORG_TYPES = {
     "ConformityAssessmentBody": SG.ConformityAssessmentBody,
     "AccreditationBody": SG.AccreditationBody,
@@ -107,7 +94,7 @@ def scheme_triples(row: Mapping[str, str]) -> Iterator[Triple]:
     for name in names:
         yield node, SKOS.prefLabel, name
     if row["scheme_type"]:
-        scheme_type = choice(row["scheme_type"], SCHEME_TYPES, "scheme type")
+        scheme_type = choice(row["scheme_type"], "scheme-type", "scheme type")
         yield node, SG.schemeType, URIRef(vocab("scheme-type", scheme_type))
     for column, prop in (("owner", SG.schemeOwner), ("operator", SG.operator)):
         for cell in split_list(row[column]):

@@ -16,28 +16,12 @@ from stdgraph.identifiers import IdentifierError, StandardRef, parse
 from stdgraph.namespaces import DCTERMS, ORG, RDF, RDFS, SG, SKOS, entity, market, org, vocab
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
 from stdgraph.terms import CellError, Triple, date_literal, sourced, split_list, text
+from stdgraph.vocabulary import controlled
 
 STANDARDS = "standards.csv"
 ADOPTIONS = "adoptions.csv"
 BODIES = "standards_bodies.csv"
 
-STATUSES = frozenset({"published", "withdrawn", "under-development"})
-DOCUMENT_TYPES = frozenset(
-    {
-        "international-standard",
-        "technical-specification",
-        "technical-report",
-        "guide",
-        "publicly-available-specification",
-        "international-workshop-agreement",
-        "national-standard",
-        "regional-standard",
-        "amendment",
-        "corrigendum",
-    }
-)
-DEGREES = frozenset({"IDT", "MOD", "NEQ", "not-established"})
-LEVELS = frozenset({"international", "regional", "national"})
 CATALOGUE_URL = re.compile(r"^https://(www\.iso\.org/standard/|webstore\.iec\.ch/publication/)\d+(\.html)?$")
 """A source URL that is the edition's own page in the ISO or IEC catalogue."""
 
@@ -91,10 +75,9 @@ def reference(cell: str, *, edition: bool = False) -> StandardRef:
     return ref
 
 
-def choice(value: str, allowed: frozenset[str], what: str) -> str:
-    """A controlled value, refused with the list of allowed ones so the curator can pick."""
-    if value not in allowed:
-        raise CellError(f"{what} {value!r} is not one of: {', '.join(sorted(allowed))}")
+def choice(value: str, scheme: str, what: str) -> str:
+    """A controlled value of `ontology/vocabularies.ttl`, refused with the allowed ones listed."""
+    controlled(scheme, value, what)
     return value
 
 
@@ -139,12 +122,12 @@ def edition_triples(row: Mapping[str, str], publishers: Mapping[str, str]) -> It
     if row["publisher"] not in publishers:
         raise CellError(f"publisher {row['publisher']!r} is not a row of {BODIES}")
     yield node, DCTERMS.publisher, URIRef(publishers[row["publisher"]])
-    doc_type = choice(row["document_type"], DOCUMENT_TYPES, "document type")
+    doc_type = choice(row["document_type"], "document-type", "document type")
     if ref.document_type and ref.document_type != doc_type:
         raise CellError(f"document type {doc_type!r} contradicts {ref.canonical!r}, a {ref.document_type}")
     yield node, SG.documentType, URIRef(vocab("document-type", doc_type))
     if row["status"]:
-        yield node, SG.status, URIRef(vocab("status", choice(row["status"], STATUSES, "status")))
+        yield node, SG.status, URIRef(vocab("status", choice(row["status"], "status", "status")))
     if row["withdrawn_on"] and row["status"] != "withdrawn":
         raise CellError(f"a withdrawal date is given but the status is {row['status']!r}, not 'withdrawn'")
     for column, prop in (
@@ -183,7 +166,7 @@ def adoption_triples(row: Mapping[str, str]) -> Iterator[Triple]:
     yield node, RDF.type, SG.Adoption
     yield node, SG.adoptingEdition, adopting
     yield node, SG.adoptedEdition, adopted
-    degree = choice(row["degree"], DEGREES, "adoption degree")
+    degree = choice(row["degree"], "adoption-degree", "adoption degree")
     yield node, SG.adoptionDegree, URIRef(vocab("adoption-degree", degree))
     if note := text(row["note"], "en"):
         yield node, RDFS.comment, note
@@ -193,7 +176,7 @@ def adoption_triples(row: Mapping[str, str]) -> Iterator[Triple]:
 
 def body_iri(row: Mapping[str, str]) -> str:
     """International and regional bodies have no country in their IRI; national ones must have one."""
-    level = choice(row["level"], LEVELS, "body level")
+    level = choice(row["level"], "body-level", "body level")
     country = row["country"].strip().upper()
     if (level == "national") != bool(country):
         raise CellError(f"a {level} body {'needs' if level == 'national' else 'has no'} country code")

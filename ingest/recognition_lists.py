@@ -18,6 +18,7 @@ from stdgraph import config
 from stdgraph.namespaces import ORG, RDF, RDFS, SG, SKOS, entity, market, org, vocab
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
 from stdgraph.terms import CellError, Triple, date_literal, sourced, split_list, text
+from stdgraph.vocabulary import controlled
 
 IAF, ILAC = "iaf_mla_signatories.csv", "ilac_mra_signatories.csv"
 IECEE, GEN = "iecee_cb_scheme_members.csv", "gen_members.csv"
@@ -28,10 +29,6 @@ ARRANGEMENTS, FACTS = "arrangements.csv", "arrangement_facts.csv"
 
 def _cols(names: str) -> tuple[str, ...]:
     return (*names.split(), "source", "confidence")
-
-
-def _words(names: str) -> frozenset[str]:
-    return frozenset(names.split())
 
 
 SOURCE = Source(
@@ -82,16 +79,6 @@ BODY_TYPES = {
     "accreditation-body": SG.AccreditationBody,
     "conformity-assessment-body": SG.ConformityAssessmentBody,
 }
-ROLES = _words("signatory regional-group national-certification-body member genices-verified")
-TYPES = _words(
-    "accreditation-mla accreditation-mra certification-scheme ecolabel-network ecolabel-mra government-mra"
-)
-RECOGNISED = _words(
-    "test-reports certificates accreditation inspection-reports ecolabel-criteria ecolabel-licences "
-    "gmp-inspections"
-)
-STATUSES = _words("in-force signed withdrawn suspended")
-
 _ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&-]{1,9})\)\s*$")
 _GERMAN = ("UBA", "RAL")  # the German Federal Environment Agency is UBA (facts.md 2.11)
 PARTY_OVERRIDES: dict[str, tuple[str, ...]] = {
@@ -121,10 +108,8 @@ def arrangement(key: str) -> URIRef:
     return URIRef(entity("arrangement", key))
 
 
-def _v(scheme: str, value: str, allowed: set[str]) -> URIRef:
-    if value not in allowed:
-        raise CellError(f"{scheme} {value!r} is not one of {', '.join(sorted(allowed))}")
-    return URIRef(vocab(scheme, value))
+def _v(scheme: str, value: str) -> URIRef:
+    return controlled(scheme, value, scheme.replace("-", " "))
 
 
 def _markets(cell: str) -> list[URIRef]:
@@ -177,7 +162,7 @@ def participation_triples(p: Participation, row: dict[str, str]) -> Iterator[Tri
     yield node, SG.participant, p.participant
     yield node, SG.inArrangement, arrangement(p.arrangement)
     for role in p.roles:
-        yield node, SG.participationRole, _v("participation-role", role, ROLES)
+        yield node, SG.participationRole, _v("participation-role", role)
     for value, prop in ((text(p.scope), SG.scopeText), (text(p.comment, "en"), RDFS.comment)):
         if value is not None:
             yield node, prop, value
@@ -403,11 +388,11 @@ def arrangement_triples(row: dict[str, str]) -> Iterator[Triple]:
         yield from body
         yield node, SG.party, party
     yield node, RDF.type, KINDS[row["kind"]]
-    yield node, SG.arrangementType, _v("arrangement-type", row["arrangement_type"], TYPES)
+    yield node, SG.arrangementType, _v("arrangement-type", row["arrangement_type"])
     for value in split_list(row["recognises"]):
-        yield node, SG.recognises, _v("recognised", value, RECOGNISED)
+        yield node, SG.recognises, _v("recognised", value)
     if row["status"]:
-        yield node, SG.arrangementStatus, _v("arrangement-status", row["status"], STATUSES)
+        yield node, SG.arrangementStatus, _v("arrangement-status", row["status"])
     for cell, prop, lang in (
         ("name_en", SKOS.prefLabel, "en"),
         ("name_zh", SKOS.prefLabel, "zh"),
