@@ -86,28 +86,42 @@ def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Node | Non
 
 
 _OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_SELECT_WHERE = re.compile(r"\bSELECT\b(?P<projection>[^{}]*?)\bWHERE\s*\{", re.IGNORECASE | re.DOTALL)
 
 
 def bind_values(query: str, bindings: Mapping[str, Node | str]) -> str:
-    """The query with its parameters bound by a `VALUES` block opening the outer WHERE clause.
+    """The query with its parameters bound by `VALUES` blocks opening the WHERE clauses that use them.
 
+    The outer WHERE gets every parameter; a sub-select gets those it projects (the same variable in
+    the outer scope, so binding it inside changes no answer, but lets the sub-select start from it).
     Each value is a validated Oxigraph term serialised by Oxigraph (IRIs checked, literals escaped), so
-    no user text reaches the query unescaped. A leading VALUES block lets Oxigraph's planner start from
-    the bound term; SEP-0007 substitutions do not (273 ms against 0.26 ms for a supersession chain at
-    1M triples, bench/RESULTS.md), and they only reach projected variables.
+    no user text reaches the query unescaped. Oxigraph's planner starts from a leading VALUES block;
+    SEP-0007 substitutions it does not (273 ms against 0.26 ms for a supersession chain at 1M triples,
+    bench/RESULTS.md), and a block only in the outer query leaves sub-selects to enumerate everything.
     """
     if not bindings:
         return query
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"{name!r} is not a SPARQL variable name")
-    match = _OUTER_WHERE.search(query)
-    if match is None:
+    outer = _OUTER_WHERE.search(query)
+    if outer is None:
         raise QueryError("a query with parameters must have a 'WHERE {' clause to bind them in")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(to_ox(value)) for value in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }}"
-    return query[: match.end()] + block + query[match.end() :]
+    terms = {name: str(to_ox(value)) for name, value in bindings.items()}
+    inserts = {outer.end(): list(terms)}
+    for match in _SELECT_WHERE.finditer(query):
+        if match.end() != outer.end():
+            projection = match.group("projection")
+            names = [n for n in terms if "*" in projection or re.search(rf"[?$]{n}\b", projection)]
+            if names:
+                inserts[match.end()] = names
+    pieces, last = [], 0
+    for position in sorted(inserts):
+        names = inserts[position]
+        block = f" VALUES ({' '.join(f'?{n}' for n in names)}) {{ ({' '.join(terms[n] for n in names)}) }}"
+        pieces += [query[last:position], block]
+        last = position
+    return "".join([*pieces, query[last:]])
 
 
 class GraphStore(ABC):

@@ -116,3 +116,16 @@ def test_bound_values_open_the_outer_where_clause() -> None:
         bind_values(query, {"s } DROP ALL {": A})
     with pytest.raises(QueryError, match="WHERE"):
         bind_values("ASK { ?s ?p ?o }", {"s": A})
+
+
+def test_sub_selects_that_project_a_parameter_are_bound_too() -> None:
+    query = "SELECT ?s ?n WHERE { { SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } }"
+    bound = bind_values(query, {"s": A})
+    assert bound.count("VALUES (?s) { (<https://example.org/a>) }") == 2
+    unprojected = "SELECT ?s WHERE { ?s ?p ?x { SELECT ?x WHERE { ?x ?q ?s } } }"
+    assert bind_values(unprojected, {"s": A}).count("VALUES") == 1
+
+
+def test_binding_inside_a_sub_select_keeps_the_answer(store: OxigraphStore) -> None:
+    query = "SELECT ?s ?t WHERE { { SELECT ?s ?t WHERE { ?s dcterms:title ?t } } }"
+    assert store.select(query, {"s": B}).rows == [{"s": B, "t": Literal("乙", lang="zh")}]
