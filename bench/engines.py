@@ -1,17 +1,21 @@
 """The engines the harness compares, each run in its own process so its peak RSS is its own.
 
 * `stdgraph-mem`, `stdgraph-disk`: stdgraph's `OxigraphStore` through `store.select(sparql, bindings)`, the
-  path the CLI and API take (typed parameters, pyoxigraph substitutions, rdflib terms out).
-* `pyoxigraph`: the same SPARQL and substitutions on a raw `pyoxigraph.Store`, values left as Oxigraph terms:
-  what stdgraph's wrapper costs.
-* `pyoxigraph-inline`: raw pyoxigraph with the parameter terms written into the query text instead of
-  substituted, which lets Oxigraph's planner see them as constants.
-* `oxigraph-serve`: the `oxigraph` CLI server over HTTP (RocksDB, loopback), queried with httpx; terms are
-  written into the text the same way.
+  path the CLI and API take (typed parameters, a leading `VALUES` block from `bind_values`, rdflib terms out).
+* `pyoxigraph`: raw `pyoxigraph.Store` with the very query text stdgraph sends (`bind_values` output), values
+  left as Oxigraph terms: the limit, so the ratio is what stdgraph's wrapper costs.
+* `pyoxigraph-inline`: raw pyoxigraph with the parameter terms written into the query text in place of the
+  variables (`inline_terms`), the other way to let Oxigraph's planner see them as constants.
+* `pyoxigraph-subst`: raw pyoxigraph with the original text and pyoxigraph `substitutions=` (what stdgraph
+  did before `bind_values`; kept to show the planner cost of substitutions).
+* `oxigraph-serve`: the `oxigraph` CLI server over HTTP (RocksDB, loopback), queried with httpx with the same
+  text stdgraph sends.
 * `rdflib`: rdflib's own SPARQL engine with `initBindings` (small graphs only).
 
-Run as `python -m bench.engines ENGINE DATA TASKS_JSON --repeat N --cap SECONDS --out RESULT_JSONL`; the child
-writes one JSON line per finished step, so a killed child still leaves what it measured.
+Run as `python -m bench.engines ENGINE DATA TASKS_JSON --repeat N --cap SECONDS --out RESULT_JSONL [--start K]
+[--max-gb G]`; the child writes one JSON line per step (`begin` before a query's warm-up, `warm` after it,
+`query` when its timed runs are done), so the parent (`bench.run`) can kill it when a query runs past the cap
+and start a fresh child at the next query.
 """
 
 from __future__ import annotations
@@ -38,9 +42,17 @@ from rdflib.term import Node
 from bench.workload import BENCH_GRAPH, Task
 from stdgraph.namespaces import PREFIXES
 from stdgraph.queries import NamedQuery, named_queries
-from stdgraph.store import OxigraphStore, to_ox
+from stdgraph.store import OxigraphStore, bind_values, to_ox
 
-ENGINES = ("stdgraph-mem", "stdgraph-disk", "pyoxigraph", "pyoxigraph-inline", "oxigraph-serve", "rdflib")
+ENGINES = (
+    "stdgraph-mem",
+    "stdgraph-disk",
+    "pyoxigraph",
+    "pyoxigraph-inline",
+    "pyoxigraph-subst",
+    "oxigraph-serve",
+    "rdflib",
+)
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 _SELECT = re.compile(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?(.*?)\s+WHERE", re.S | re.I)
 
@@ -120,9 +132,12 @@ class StdgraphEngine(Engine):
 
 
 class RawOxigraphEngine(Engine):
-    def __init__(self, inline: bool) -> None:
-        self.inline = inline
-        self.name = "pyoxigraph-inline" if inline else "pyoxigraph"
+    """Raw pyoxigraph; `mode` is how the parameters reach it: "values" (stdgraph's `bind_values` text),
+    "inline" (`inline_terms`) or "subst" (original text plus pyoxigraph `substitutions=`)."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.name = {"values": "pyoxigraph", "inline": "pyoxigraph-inline", "subst": "pyoxigraph-subst"}[mode]
 
     def load(self, data: Path, workdir: Path) -> None:
         self.store = ox.Store()
@@ -131,7 +146,9 @@ class RawOxigraphEngine(Engine):
         )
 
     def run(self, query: NamedQuery, values: dict[str, str], bindings: dict[str, Node]) -> int:
-        if self.inline:
+        if self.mode == "values":
+            sparql, subs = bind_values(query.sparql, bindings), None
+        elif self.mode == "inline":
             sparql, subs = inline_terms(query.sparql, bindings), None
         else:
             sparql, subs = query.sparql, {ox.Variable(k): to_ox(v) for k, v in bindings.items()} or None
@@ -226,7 +243,7 @@ class HttpEngine(Engine):
                 time.sleep(0.05)
 
     def run(self, query: NamedQuery, values: dict[str, str], bindings: dict[str, Node]) -> int:
-        text = PROLOGUE + inline_terms(query.sparql, bindings)
+        text = PROLOGUE + bind_values(query.sparql, bindings)
         response = self.client.post(
             self.url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}
         )
@@ -266,8 +283,8 @@ class RdflibEngine(Engine):
 def make(name: str, cap: float) -> Engine:
     if name in ("stdgraph-mem", "stdgraph-disk"):
         return StdgraphEngine(disk=name == "stdgraph-disk")
-    if name in ("pyoxigraph", "pyoxigraph-inline"):
-        return RawOxigraphEngine(inline=name == "pyoxigraph-inline")
+    if name in ("pyoxigraph", "pyoxigraph-inline", "pyoxigraph-subst"):
+        return RawOxigraphEngine({"pyoxigraph": "values"}.get(name, name.removeprefix("pyoxigraph-")))
     if name == "oxigraph-serve":
         return HttpEngine(cap)
     if name == "rdflib":
@@ -278,48 +295,29 @@ def make(name: str, cap: float) -> Engine:
 # --- the child process ----------------------------------------
 
 
-class QueryTimeout(Exception):
-    """A query ran past the per-query cap."""
-
-
-def _alarm(signum: int, frame: Any) -> None:
-    raise QueryTimeout
-
-
-def timed(
-    engine: Engine, query: NamedQuery, values: dict[str, str], bindings: dict[str, Node], cap: float
-) -> tuple[int | None, float]:
-    """(rows, seconds) of one run, or (None, cap) when it ran past `cap`.
-
-    SIGALRM interrupts Python code (rdflib, result iteration); a single native step cannot be interrupted,
-    which the parent's per-engine time budget covers.
-    """
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, cap)
-    started = time.perf_counter()
-    try:
-        rows = engine.run(query, values, bindings)
-    except QueryTimeout:
-        return None, cap
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    return rows, time.perf_counter() - started
-
-
-def measure(engine: Engine, data: Path, tasks: list[Task], repeat: int, cap: float, emit: Any) -> None:
-    """Load, then per task: one warm-up run, then `repeat` timed runs unless the warm-up ran past `cap`."""
+def measure(
+    engine: Engine, data: Path, tasks: list[Task], repeat: int, cap: float, emit: Any, start: int = 0
+) -> None:
+    """Load, then per task from `start`: one warm-up run, then `repeat` timed runs unless the warm-up ran past
+    `cap`. A query that never ends is the parent's to stop: it kills this process after `begin` + cap."""
     queries = named_queries()
     with tempfile.TemporaryDirectory(prefix=f"bench-{engine.name}-", dir=data.parent) as tmp:
         try:
             started = time.perf_counter()
             engine.load(data, Path(tmp))
             emit({"step": "load", "seconds": time.perf_counter() - started})
-            for task in tasks:
+            for task in tasks[start:]:
                 query = queries[task.query]
                 bindings = query.bindings(task.values)
+                emit({"step": "begin", "label": task.label})
                 t0 = time.perf_counter()
-                rows = engine.run(query, task.values, bindings)
+                try:
+                    rows = engine.run(query, task.values, bindings)
+                except MemoryError:
+                    emit({"step": "query", "label": task.label, "error": "memory"})
+                    continue
                 first = time.perf_counter() - t0
+                emit({"step": "warm", "label": task.label, "seconds": first})
                 times = [first]
                 if first <= cap:
                     times = []
@@ -349,15 +347,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--cap", type=float, default=10.0)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--start", type=int, default=0, help="skip the first K tasks (a restarted child)")
+    parser.add_argument("--max-gb", type=float, default=None, help="address-space limit (RLIMIT_AS)")
     args = parser.parse_args(argv)
+    if args.max_gb:
+        limit = int(args.max_gb * 1024**3)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     tasks = [Task(**t) for t in json.loads(args.tasks.read_text())]
-    with args.out.open("w") as out:
+    with args.out.open("a") as out:
 
         def emit(record: dict[str, Any]) -> None:
             out.write(json.dumps(record) + "\n")
             out.flush()
 
-        measure(make(args.engine, args.cap), args.data, tasks, args.repeat, args.cap, emit)
+        measure(make(args.engine, args.cap), args.data, tasks, args.repeat, args.cap, emit, args.start)
     return 0
 
 

@@ -1,17 +1,26 @@
 """The benchmark harness: generate (cached), pick parameters once, run every engine in its own process.
 
-`python -m bench.run --sizes 100k,1m [--repeat 20] [--http] [--rdflib]` prints a rich table and a markdown
-table (medians, p95, ratio of each peer to stdgraph in memory), load throughput of stdgraph's build path vs
-pyoxigraph's `bulk_load`, peak RSS per process, the machine and library versions, and writes
-`bench/out/results-<size>.json`. `--sizes smoke` is a ~5k-triple run for CI.
+`python -m bench.run --sizes 100k,1m [--repeat 20] [--cap 10] [--http] [--no-rdflib]` prints a rich table and
+a markdown table (medians, p95, ratio of each peer to stdgraph in memory), load throughput of stdgraph's build
+path vs pyoxigraph's `bulk_load`, peak RSS per process, the machine and library versions, and writes
+`bench/out/results-<size>.json`. `--sizes smoke` is a ~5k-triple run for CI. rdflib runs at sizes up to 100k
+unless `--no-rdflib`.
+
+Every engine child is watched per query: a query whose warm-up runs past `--cap` (or whose timed runs take
+more than `repeat` x cap) gets its child's process group killed and is recorded as a timeout; a fresh child
+reloads the data and goes on with the next query. The rdflib child also runs under an address-space limit
+(`--rdflib-max-gb`, default 6), so it cannot eat the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -26,12 +35,13 @@ from rich.table import Table
 
 from bench.engines import wait_rss
 from bench.generate import generate_file
-from bench.workload import pick_from_file
+from bench.workload import Task, pick_from_file
 
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = {"smoke": 5_000, "100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
 BUILD_PATH_MAX = 1_000_000  # rdflib's parser is the build path's cost: ~5 min and ~6 GB at 5M
 RDFLIB_MAX = 100_000
+LOAD_BUDGET = 1800.0  # seconds for one child to load the data (serve at 1M: ~11 s)
 console = Console(stderr=True)
 
 
@@ -44,16 +54,6 @@ def size_of(text: str) -> int:
 
 
 # --- child processes ----------------------------------------
-
-
-def child(args: list[str], timeout: float) -> tuple[int, bool]:
-    """Run `python -m ...` in a child; returns its peak RSS (kB) and whether it timed out (then killed)."""
-    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL)
-    try:
-        return wait_rss(proc, timeout), False
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return wait_rss(proc, 30), True
 
 
 LOAD_SCRIPT = """
@@ -97,42 +97,101 @@ def measure_load(kind: str, data: Path, timeout: float) -> dict[str, Any]:
     return result
 
 
-def run_engine(name: str, data: Path, tasks: Path, repeat: int, cap: float) -> dict[str, Any]:
+def _kill_group(proc: subprocess.Popen[bytes]) -> int:
+    """SIGKILL the child's process group (it and e.g. its `oxigraph serve`); reap it, return its peak RSS."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    return wait_rss(proc, 30)
+
+
+def supervise(args: list[str], out: Path, cap: float, repeat: int) -> tuple[list[dict[str, Any]], int, str]:
+    """Run one engine child, reading its JSON lines as they come; kill it when a step overruns.
+
+    Deadlines: LOAD_BUDGET for the load, `cap` for a warm-up run (from its `begin` line), `repeat` x cap + 5 s
+    for the timed runs (from its `warm` line). Returns (records, peak RSS kB, how it ended: "done", "timeout",
+    "died")."""
+    proc = subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL, start_new_session=True)
+    records: list[dict[str, Any]] = []
+    deadline = time.monotonic() + LOAD_BUDGET
+    with out.open("a+") as handle:
+        handle.seek(0, os.SEEK_END)
+        buffer = ""
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            chunk = handle.read()
+            if chunk:
+                buffer += chunk
+                *lines, buffer = buffer.split("\n")
+                for line in lines:
+                    record = json.loads(line)
+                    records.append(record)
+                    step = record["step"]
+                    if step == "begin":
+                        deadline = time.monotonic() + cap
+                    elif step == "warm":
+                        deadline = time.monotonic() + repeat * max(cap, record["seconds"]) + 5
+                    elif step in ("load", "query"):
+                        deadline = time.monotonic() + LOAD_BUDGET
+            if pid:
+                proc.returncode = status
+                ended = "done" if records and records[-1]["step"] == "done" else "died"
+                return records, usage.ru_maxrss, ended
+            if time.monotonic() > deadline:
+                return records, _kill_group(proc), "timeout"
+            time.sleep(0.01)
+
+
+def run_engine(
+    name: str, data: Path, tasks: Path, repeat: int, cap: float, max_gb: float | None = None
+) -> dict[str, Any]:
+    """One engine over the workload; a query that overruns is recorded as a timeout, a new child goes on."""
+    labels = [Task(**t).label for t in json.loads(tasks.read_text())]
     out = OUT / f".engine-{name}.jsonl"
-    budget = 600 + cap * 3 * 20  # load + every query at most a few caps
-    rss, timed_out = child(
-        [
-            "-m",
-            "bench.engines",
-            name,
-            str(data),
-            str(tasks),
-            "--repeat",
-            str(repeat),
-            "--cap",
-            str(cap),
-            "--out",
-            str(out),
-        ],
-        budget,
-    )
-    records = [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
+    result: dict[str, Any] = {"engine": name, "rss_kb": 0, "timed_out": False, "children": 0, "queries": {}}
+    start = 0
+    while start < len(labels):
+        out.unlink(missing_ok=True)
+        args = ["-m", "bench.engines", name, str(data), str(tasks), "--repeat", str(repeat)]
+        args += ["--cap", str(cap), "--out", str(out), "--start", str(start)]
+        if max_gb:
+            args += ["--max-gb", str(max_gb)]
+        records, rss, ended = supervise(args, out, cap, repeat)
+        result["children"] += 1
+        result["rss_kb"] = max(result["rss_kb"], rss)
+        current = None
+        for record in records:
+            if record["step"] == "load":
+                result.setdefault("load_seconds", record["seconds"])
+            elif record["step"] == "begin":
+                current = record["label"]
+            elif record["step"] == "query" and "error" in record:
+                result["queries"][record["label"]] = {"error": record["error"]}
+                current = None
+            elif record["step"] == "query":
+                times = sorted(record["times"])
+                result["queries"][record["label"]] = {
+                    "rows": record["rows"],
+                    "capped": record["capped"],
+                    "runs": len(times),
+                    "median_ms": statistics.median(times) * 1000,
+                    "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000,
+                }
+                current = None
+            elif record["step"] == "done":
+                result.update({k: v for k, v in record.items() if k not in ("step", "rss_kb")})
+        if ended == "done":
+            break
+        for leftover in data.parent.glob(f"bench-{name}-*"):  # a killed child's temporary directory
+            shutil.rmtree(leftover, ignore_errors=True)
+        if current is None:  # it died or overran while loading: nothing more to learn from a retry
+            result["timed_out"] = True
+            result["failure"] = f"{ended} while loading"
+            break
+        result["queries"][current] = {"timeout": cap} if ended == "timeout" else {"error": "died"}
+        if ended == "timeout":
+            result["timed_out"] = True
+        start = labels.index(current) + 1
     out.unlink(missing_ok=True)
-    result: dict[str, Any] = {"engine": name, "rss_kb": rss, "timed_out": timed_out, "queries": {}}
-    for record in records:
-        if record["step"] == "load":
-            result["load_seconds"] = record["seconds"]
-        elif record["step"] == "query":
-            times = sorted(record["times"])
-            result["queries"][record["label"]] = {
-                "rows": record["rows"],
-                "capped": record["capped"],
-                "runs": len(times),
-                "median_ms": statistics.median(times) * 1000,
-                "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))] * 1000,
-            }
-        elif record["step"] == "done":
-            result.update({k: v for k, v in record.items() if k not in ("step", "rss_kb")})
     return result
 
 
@@ -176,6 +235,15 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _failed(q: dict[str, Any] | None) -> str:
+    """The cell of a query that has no timing: not run, timed out, or out of memory."""
+    if q is None:
+        return "—"
+    if "timeout" in q:
+        return f"timeout (>{q['timeout']:g} s)"
+    return {"memory": "out of memory", "died": "child died"}.get(q.get("error", ""), "failed")
+
+
 def markdown(result: dict[str, Any]) -> str:
     engines = result["engines"]
     base = next((e for e in engines if e["engine"] == "stdgraph-mem"), engines[0])
@@ -187,8 +255,8 @@ def markdown(result: dict[str, Any]) -> str:
         cells = [label, str(b["rows"])]
         for e in engines:
             q = e["queries"].get(label)
-            if q is None:
-                cells.append("—")
+            if q is None or "median_ms" not in q:
+                cells.append(_failed(q))
                 continue
             mark = " (capped)" if q["capped"] else ""
             mismatch = f" [rows {q['rows']}]" if q["rows"] != b["rows"] and not q["capped"] else ""
@@ -197,7 +265,8 @@ def markdown(result: dict[str, Any]) -> str:
             if e is base:
                 continue
             q = e["queries"].get(label)
-            cells.append(f"{q['median_ms'] / b['median_ms']:.2f}×" if q and b["median_ms"] else "—")
+            ok = q and "median_ms" in q and b.get("median_ms")
+            cells.append(f"{q['median_ms'] / b['median_ms']:.2f}×" if ok else "—")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("| load | seconds | triples/s | peak RSS MB |")
@@ -233,14 +302,15 @@ def rich_table(result: dict[str, Any]) -> Table:
         table.add_column(e["engine"], justify="right")
     base = engines[0]
     for label in base["queries"]:
-        row = [label]
+        row: list[str] = [label]
         for e in engines:
             q = e["queries"].get(label)
             b = base["queries"][label]
-            ratio = (
-                f" {q['median_ms'] / b['median_ms']:.1f}×" if q and e is not base and b["median_ms"] else ""
-            )
-            row.append(f"{q['median_ms']:.2f} ({q['p95_ms']:.2f}){ratio}" if q else "—")
+            if q is None or "median_ms" not in q:
+                row.append(_failed(q))
+                continue
+            ratio = f" {q['median_ms'] / b['median_ms']:.1f}×" if e is not base and b.get("median_ms") else ""
+            row.append(f"{q['median_ms']:.2f} ({q['p95_ms']:.2f}){ratio}")
         table.add_row(*row)
     return table
 
@@ -259,6 +329,8 @@ def bench_size(label: str, args: argparse.Namespace) -> dict[str, Any]:
     tasks_file = OUT / f"tasks-{label}.json"
     tasks_file.write_text(json.dumps([asdict(t) for t in tasks], ensure_ascii=False, indent=1))
     engines = ["stdgraph-mem", "stdgraph-disk", "pyoxigraph", "pyoxigraph-inline"]
+    if args.subst:
+        engines.append("pyoxigraph-subst")
     if args.http:
         engines.append("oxigraph-serve")
     if args.rdflib and triples <= RDFLIB_MAX * 1.1:
@@ -266,7 +338,8 @@ def bench_size(label: str, args: argparse.Namespace) -> dict[str, Any]:
     results = []
     for name in engines:
         console.print(f"[{label}] {name}")
-        results.append(run_engine(name, data, tasks_file, args.repeat, args.cap))
+        max_gb = args.rdflib_max_gb if name == "rdflib" else None
+        results.append(run_engine(name, data, tasks_file, args.repeat, args.cap, max_gb))
     loads: dict[str, Any] = {}
     console.print(f"[{label}] load: pyoxigraph bulk_load")
     loads["pyoxigraph bulk_load (memory)"] = measure_load("bulk", data, 1800)
@@ -295,11 +368,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100k,1m", help="comma-separated: smoke, 100k, 1m, 5m or a number")
     parser.add_argument("--repeat", type=int, default=None, help="timed runs per query after one warm-up")
     parser.add_argument(
-        "--cap", type=float, default=5.0, help="seconds per query run; a capped query is not repeated"
+        "--cap",
+        type=float,
+        default=10.0,
+        help="seconds per query run; past it the child is killed and the query recorded as a timeout",
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--http", action="store_true", help="also run `oxigraph serve` over HTTP")
-    parser.add_argument("--rdflib", action="store_true", help="also run rdflib's SPARQL engine (<= 100k)")
+    parser.add_argument(
+        "--rdflib",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run rdflib's SPARQL engine at sizes up to 100k (default: on)",
+    )
+    parser.add_argument("--rdflib-max-gb", type=float, default=6.0, help="rdflib child's RLIMIT_AS in GB")
+    parser.add_argument(
+        "--subst",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run raw pyoxigraph with `substitutions=` (stdgraph's old binding path)",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
