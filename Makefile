@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run build stats test lint format check bench clean
+.PHONY: install run serve build stats test lint format check bench clean
 
 $(STAMP): pyproject.toml
 	@command -v java >/dev/null 2>&1 || { echo "installing a headless Java runtime for HermiT (owlready2)"; \
@@ -20,6 +20,10 @@ install: $(STAMP)
 run: install
 	$(BIN)/stdgraph build
 	$(BIN)/stdgraph stats
+
+## Serve the built store: the SPARQL endpoint on http://127.0.0.1:8000/sparql
+serve: install
+	$(BIN)/stdgraph serve
 
 build: install
 	$(BIN)/stdgraph build

@@ -90,6 +90,7 @@ def build(
         err.print(str(exc), highlight=False)
         raise typer.Exit(1) from None
     target.flush()
+    del target  # release the store's lock now: readers open it next
     table = Table("source", "rows", "triples", "seconds", title="build")
     for r in report.results:
         table.add_row(r.name, str(r.rows), str(r.triples), f"{r.seconds:.2f}")
@@ -304,6 +305,21 @@ def identifier(
     out.print(f"work IRI:  {identifiers.standard_iri(reference)}")
     if ref.is_edition:
         out.print(f"edition IRI: {identifiers.edition_iri(reference)}")
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the store over HTTP: the SPARQL 1.1 endpoint at /sparql (read-only)."""
+    from api.server import serve as run_server
+
+    location = config.store_path(store)
+    if not location.exists():
+        raise fail(f"no store at {location}: run `stdgraph build` first (or pass --store)")
+    run_server(location, host=host, port=port)
 
 
 @app.command()

@@ -329,6 +329,14 @@ class OxigraphStore(GraphStore):
         quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         ox.serialize(quads, out, format=EXPORT_FORMATS[fmt])
 
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The pyoxigraph store itself, for the SPARQL endpoint, which lets Oxigraph serialise results.
+
+        Oxigraph's result objects must be used and dropped on the thread that created them.
+        """
+        return self._store
+
     def __len__(self) -> int:
         return len(self._store)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -20,6 +21,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> str:
     result = runner.invoke(app, ["build", "--store", str(path), "--quiet"])
     assert result.exit_code == 0, result.output
     assert "triples from" in result.output
+    gc.collect()  # make sure the writer has let go of the store before readers open it
     return str(path)
 
 

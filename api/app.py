@@ -1,0 +1,24 @@
+"""The stdgraph HTTP API: `create_app(store, settings)` wires the routers to one store."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api import sparql
+from api.backend import oxigraph_of
+from api.settings import ApiSettings
+from stdgraph.store import GraphStore
+
+
+def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAPI:
+    """An app serving `store` (open it read-only for a public server) within `settings`' limits."""
+    settings = settings or ApiSettings()
+    app = FastAPI(
+        title="stdgraph",
+        summary="Standards, adoptions and mutual recognition for green trade, as a knowledge graph",
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.state.sparql = sparql.Endpoint(oxigraph_of(store), settings, store.named_graphs)
+    app.include_router(sparql.router)
+    return app
