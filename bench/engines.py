@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -94,18 +95,18 @@ def _order_by(match: re.Match[str]) -> str:
 # --- engines ----------------------------------------
 
 
-class Engine:
+class Engine(ABC):
     """Load a file, then answer named queries; `run` returns the number of rows, fully iterated."""
 
     name = "engine"
     converts = False
     """True when `run` converts the typed parameter values itself (stdgraph's path); peers get terms."""
 
-    def load(self, data: Path, workdir: Path) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def load(self, data: Path, workdir: Path) -> None: ...
 
-    def run(self, query: NamedQuery, values: dict[str, str], bindings: dict[str, Node]) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def run(self, query: NamedQuery, values: dict[str, str], bindings: dict[str, Node]) -> int: ...
 
     def close(self) -> dict[str, Any]:
         """Stop whatever the engine started; returns extra measurements (e.g. a server's peak RSS)."""

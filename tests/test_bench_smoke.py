@@ -117,3 +117,23 @@ def test_every_workload_query_returns_rows(store: OxigraphStore) -> None:
         query = queries[task.query]
         result = store.select(query.sparql, query.bindings(task.values))
         assert len(result) > 0, f"{task.label} ({task.values}) returned nothing"
+
+
+def test_the_harness_runs_end_to_end_at_smoke_size() -> None:
+    """`python -m bench.run --sizes smoke --http` prints the side-by-side table (timings not asserted)."""
+    import subprocess
+    import sys
+
+    from stdgraph import config
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--sizes", "smoke", "--repeat", "2", "--http"],
+        cwd=config.REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for column in ("stdgraph-mem", "pyoxigraph", "oxigraph-serve", "rdflib", "bulk_load"):
+        assert column in result.stdout, column
