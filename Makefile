@@ -16,12 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: build the default graph into ./var/store, then show what it holds.
+## The main job: build the default graph into ./var/store (fresh), then serve it on http://127.0.0.1:8000.
 run: install
 	$(BIN)/stdgraph build
 	$(BIN)/stdgraph stats
+	$(BIN)/stdgraph serve
 
-## Serve the built store: the SPARQL endpoint on http://127.0.0.1:8000/sparql
+## Serve the store (built first if empty): the SPARQL endpoint on http://127.0.0.1:8000/sparql
 serve: install
 	$(BIN)/stdgraph serve
 

@@ -71,10 +71,6 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Read the sources, validate them with the shapes, and only then swap them into the store."""
-    from stdgraph.build import BuildError
-    from stdgraph.build import build as run_build
-    from stdgraph.sources import SourceDataError
-
     overrides: dict[str, Path] = {}
     for item in input_dir or []:
         name, sep, folder = item.partition("=")
@@ -82,15 +78,22 @@ def build(
             raise fail(f"--input {item!r}: write NAME=DIR, e.g. --input curated-standards=./mydata")
         overrides[name] = Path(folder)
     target = open_store(store, must_exist=False)
+    _build_into(target, source, data_dir, overrides, quiet)
+
+
+def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
+    from stdgraph.build import BuildError
+    from stdgraph.build import build as run_build
+    from stdgraph.sources import SourceDataError
+
     try:
-        report = run_build(target, source, data_dir, overrides, progress=not quiet)
+        report = run_build(target, names, data_dir, overrides, progress=not quiet)
     except SourceDataError as exc:
         raise fail(f"{exc} (the store was not changed)") from None
     except BuildError as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(1) from None
     target.flush()
-    del target  # release the store's lock now: readers open it next
     table = Table("source", "rows", "triples", "seconds", title="build")
     for r in report.results:
         table.add_row(r.name, str(r.rows), str(r.triples), f"{r.seconds:.2f}")
@@ -312,14 +315,18 @@ def serve(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Folder of published source files, for the first build.")
+    ] = None,
 ) -> None:
-    """Serve the store over HTTP: the SPARQL 1.1 endpoint at /sparql (read-only)."""
+    """Serve the store over HTTP (read-only SPARQL 1.1 endpoint at /sparql), building it first if empty."""
     from api.server import serve as run_server
 
-    location = config.store_path(store)
-    if not location.exists():
-        raise fail(f"no store at {location}: run `stdgraph build` first (or pass --store)")
-    run_server(location, host=host, port=port)
+    target = open_store(store, must_exist=False)  # held open (and locked) while serving
+    if target.is_empty():
+        out.print(f"no graph at {config.store_path(store)} yet: building the default graph first")
+        _build_into(target, None, data_dir, {}, quiet=False)
+    run_server(target, host=host, port=port)
 
 
 @app.command()
