@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import sparql
+from api import dumps, named_queries, sparql, void
 from api.backend import oxigraph_of
 from api.settings import ApiSettings
 from stdgraph.store import GraphStore
@@ -21,4 +21,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     app.state.settings = settings
     app.state.sparql = sparql.Endpoint(oxigraph_of(store), settings, store.named_graphs)
     app.include_router(sparql.router)
+    app.include_router(named_queries.router)
+    app.include_router(dumps.router)
+    app.include_router(void.router)
     return app
