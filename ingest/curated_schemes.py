@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping
 
 from rdflib import Literal, URIRef
 
-from ingest.curated_standards import checked_rows, choice, market_ref, reference
-from stdgraph.namespaces import ORG, RDF, RDFS, SG, SKOS, entity, org, vocab
+from ingest.curated_standards import checked_rows, market_ref, reference
+from stdgraph.namespaces import ORG, RDF, RDFS, SG, SKOS, entity, org
 from stdgraph.sources import DataFile, Source, SourceInput
 from stdgraph.terms import CellError, Triple, date_literal, sourced, split_list, text
+from stdgraph.vocabulary import controlled
 
 SCHEMES = "schemes.csv"
 ORGANISATIONS = "organisations.csv"
@@ -94,8 +95,7 @@ def scheme_triples(row: Mapping[str, str]) -> Iterator[Triple]:
     for name in names:
         yield node, SKOS.prefLabel, name
     if row["scheme_type"]:
-        scheme_type = choice(row["scheme_type"], "scheme-type", "scheme type")
-        yield node, SG.schemeType, URIRef(vocab("scheme-type", scheme_type))
+        yield node, SG.schemeType, controlled("scheme-type", row["scheme_type"], "scheme type")
     for column, prop in (("owner", SG.schemeOwner), ("operator", SG.operator)):
         for cell in split_list(row[column]):
             yield node, prop, URIRef(org_ref(cell))

@@ -127,7 +127,7 @@ def edition_triples(row: Mapping[str, str], publishers: Mapping[str, str]) -> It
         raise CellError(f"document type {doc_type!r} contradicts {ref.canonical!r}, a {ref.document_type}")
     yield node, SG.documentType, URIRef(vocab("document-type", doc_type))
     if row["status"]:
-        yield node, SG.status, URIRef(vocab("status", choice(row["status"], "status", "status")))
+        yield node, SG.status, controlled("status", row["status"], "status")
     if row["withdrawn_on"] and row["status"] != "withdrawn":
         raise CellError(f"a withdrawal date is given but the status is {row['status']!r}, not 'withdrawn'")
     for column, prop in (
@@ -166,8 +166,7 @@ def adoption_triples(row: Mapping[str, str]) -> Iterator[Triple]:
     yield node, RDF.type, SG.Adoption
     yield node, SG.adoptingEdition, adopting
     yield node, SG.adoptedEdition, adopted
-    degree = choice(row["degree"], "adoption-degree", "adoption degree")
-    yield node, SG.adoptionDegree, URIRef(vocab("adoption-degree", degree))
+    yield node, SG.adoptionDegree, controlled("adoption-degree", row["degree"], "adoption degree")
     if note := text(row["note"], "en"):
         yield node, RDFS.comment, note
     yield from sourced(node, row["source"], row["confidence"])

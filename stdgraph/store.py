@@ -124,6 +124,16 @@ def bind_values(query: str, bindings: Mapping[str, Node | str]) -> str:
     return "".join([*pieces, query[last:]])
 
 
+def _forget_graph(name: str) -> list[str]:
+    """Update operations that empty a named graph and remove its records from the meta graph."""
+    iri = ox.NamedNode(name).value  # validated: it is written into the update
+    return [
+        f"DROP SILENT GRAPH <{iri}>",
+        f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{META_GRAPH}> "
+        f'{{ ?s ?p ?o FILTER(?s = <{iri}> || STRSTARTS(STR(?s), "{iri}/")) }} }}',
+    ]
+
+
 class GraphStore(ABC):
     """What stdgraph needs from a quad store."""
 
@@ -264,12 +274,8 @@ class OxigraphStore(GraphStore):
                 self._load(meta, meta_staging)
             ops = []
             for name, staging in staged.items():
-                ops.append(f"DROP SILENT GRAPH <{ox.NamedNode(name).value}>")
+                ops += _forget_graph(name)
                 ops.append(f"MOVE SILENT GRAPH <{staging}> TO <{name}>")
-                ops.append(
-                    f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{META_GRAPH}> "
-                    f'{{ ?s ?p ?o FILTER(?s = <{name}> || STRSTARTS(STR(?s), "{name}/")) }} }}'
-                )
             if meta is not None:
                 ops.append(f"ADD SILENT GRAPH <{meta_staging}> TO <{META_GRAPH}>")
                 ops.append(f"DROP SILENT GRAPH <{meta_staging}>")
@@ -279,14 +285,7 @@ class OxigraphStore(GraphStore):
 
     def drop_graphs(self, names: Iterable[str]) -> None:
         """Withdraw sources: their graphs and their meta records, at once."""
-        ops = []
-        for name in names:
-            iri = ox.NamedNode(name).value
-            ops.append(f"DROP SILENT GRAPH <{iri}>")
-            ops.append(
-                f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{META_GRAPH}> "
-                f'{{ ?s ?p ?o FILTER(?s = <{iri}> || STRSTARTS(STR(?s), "{iri}/")) }} }}'
-            )
+        ops = [op for name in names for op in _forget_graph(name)]
         if ops:
             self._store.update(" ;\n".join(ops))
 
