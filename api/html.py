@@ -1,0 +1,31 @@
+"""Server-rendered pages: one Jinja2 environment and the static files, shared by every router.
+
+Pages extend `templates/base.html` (blocks `title` and `content`) so they share one look and work
+without JavaScript.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The template `name` rendered with `context` (and `request`, which every template may use)."""
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def static_files() -> StaticFiles:
+    """The project's own CSS and scripts, mounted at `/static` (no CDN)."""
+    return StaticFiles(directory=STATIC_DIR)
