@@ -4,7 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve build stats test lint format check bench clean
+.PHONY: install browser run serve build stats test lint format check bench clean
+WEB_STAMP := web/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	@command -v java >/dev/null 2>&1 || { echo "installing a headless Java runtime for HermiT (owlready2)"; \
@@ -14,7 +15,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+## The YASGUI editor, served from the project's own files (no CDN).
+$(WEB_STAMP): web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "installing Node.js and npm for the editor's front-end packages"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+
+install: $(STAMP) $(WEB_STAMP)
+
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## The main job: build the default graph into ./var/store (fresh), then serve it on http://127.0.0.1:8000.
 run: install
@@ -33,7 +45,7 @@ stats: install
 	$(BIN)/stdgraph stats
 
 ## The test suite (what CI runs): lint, format check, ontology check, pytest.
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 -q
