@@ -23,10 +23,12 @@ $(WEB_STAMP): web/package-lock.json
 
 install: $(STAMP) $(WEB_STAMP)
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download), and a CJK font
+## so that Chinese titles show in the screenshots.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || { \
+	  echo "installing Debian's chromium and a Chinese font for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
 
 ## The main job: build the default graph into ./var/store (fresh), then serve it on http://127.0.0.1:8000.
 run: install

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import dumps, editor, html, named_queries, neighbourhood, sparql, void
+from api import dumps, editor, html, named_queries, neighbourhood, search, sparql, void
 from api.backend import oxigraph_of
 from api.settings import ApiSettings
 from stdgraph.store import GraphStore
@@ -26,6 +26,7 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     app.include_router(void.router)
     app.include_router(editor.router)
     app.include_router(neighbourhood.router)
+    app.include_router(search.router)
     yasgui = editor.yasgui_files()
     app.state.yasgui = yasgui is not None
     if yasgui is not None:
