@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pycountry
 from rdflib import URIRef
+from rdflib.namespace import RDFS
 
 from stdgraph import config
 from stdgraph.namespaces import entity, slugify
@@ -333,7 +334,7 @@ def report(title: str, items: list[str], limit: int | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a report for curators
-    """`python -m ingest.agreement_matching [DATA_DIR]`: how ToTA and TREND rows match DESTA."""
+    """`python -m ingest.agreement_matching [DATA_DIR]`: what TREND and ToTA matched and left apart."""
     import sys
 
     from ingest import tota, trend
@@ -344,11 +345,8 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a report 
     for source in (trend.SOURCE, tota.SOURCE):
         loaded = read_source(source, base / source.location.removeprefix("shared:"))
         print(f"== {source.name}")
-        for comment in loaded.provenance.objects(source.graph_iri, _RDFS_COMMENT):
+        for comment in loaded.provenance.objects(source.graph_iri, RDFS.comment):
             print(f"- {comment}")
-
-
-_RDFS_COMMENT = URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
 
 
 def iter_notes(matches: Iterable[Match]) -> Iterator[str]:

@@ -355,3 +355,13 @@ def test_tota_text_keeps_wording_only_for_environmental_articles() -> None:
     assert g.value(other, SG.text) is None
     assert g.value(URIRef(entity("chapter", "desta-862 IV")), SG.chapterNumber) == Literal("IV")
     assert len(set(g.subjects(RDF.type, SG.AgreementArticle))) == 2
+
+
+@pytest.mark.slow
+def test_environment_chapters_give_one_row_per_chapter_across_sources(trade: OxigraphStore) -> None:
+    query = named_queries()["environment-chapters"]
+    rows = trade.select(query.sparql, bindings=query.bindings({"market": "CN"})).rows
+    korea = [r for r in rows if str(r["agreement"]) == entity("agreement", "desta-909")]
+    assert len(korea) == 1  # the curated file and ToTA both describe chapter 16
+    assert str(korea[0]["chapter"]) == "16"
+    assert str(korea[0]["signed"]) == "2015-06-01"
