@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import pycountry
 from rdflib import Literal, URIRef
 
+from ingest import agreement_matching
 from stdgraph.namespaces import DCTERMS, RDF, RDFS, SG, SGID, SKOS, entity, market, vocab
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
 from stdgraph.terms import CellError, Triple, date_literal, sourced, split_list
@@ -33,6 +34,7 @@ SOURCE = Source(
             AGREEMENTS,
             (
                 "key",
+                "desta",
                 "name_en",
                 "name_zh",
                 "parties",
@@ -54,6 +56,13 @@ SOURCE = Source(
     triples=lambda src: triples(src),  # defined below
     # Off the default build until the shapes allow an unnumbered chapter and RCEP without its party list.
 )
+
+
+def iri_key(row: dict[str, str]) -> str:
+    """The key of a curated agreement's IRI: its DESTA number when the `desta` column gives one (the rules of
+    `ingest.agreement_matching`, checked against DESTA and TREND by tests/test_agreement_matching.py), so that
+    DESTA, TREND, ToTA and this file name one node; else its own key."""
+    return agreement_matching.desta_key(row["desta"]) if row.get("desta") else row["key"]
 
 
 def agreement(key: str) -> URIRef:
@@ -86,9 +95,14 @@ def articles(cell: str) -> list[str]:
     return numbers
 
 
-def agreement_triples(row: dict[str, str], known: set[str]) -> Iterator[Triple]:
-    """An agreement, its parties (ISO 3166-1 markets) and dates; `known` holds the keys it may amend."""
-    node = agreement(row["key"])
+def agreement_triples(row: dict[str, str], known: dict[str, str] | set[str]) -> Iterator[Triple]:
+    """An agreement, its parties (ISO 3166-1 markets) and dates; `known` maps the keys it may amend to their
+    IRI keys (a set when they are the same)."""
+    known = known if isinstance(known, dict) else {k: k for k in known}
+    try:
+        node = agreement(iri_key(row))
+    except ValueError as exc:
+        raise CellError(f"desta {row['desta']!r}: {exc}") from None
     yield node, RDF.type, SG.TradeAgreement
     yield from ((node, SKOS.prefLabel, v) for v in _text(row, "name_en"))
     yield from ((node, SKOS.prefLabel, v) for v in _text(row, "name_zh", "zh"))
@@ -102,27 +116,29 @@ def agreement_triples(row: dict[str, str], known: set[str]) -> Iterator[Triple]:
     if row["amends"]:
         if row["amends"] not in known:
             raise CellError(f"amends {row['amends']!r} is not the key of an agreement in {AGREEMENTS}")
-        yield node, SG.amendsAgreement, agreement(row["amends"])
+        yield node, SG.amendsAgreement, agreement(known[row["amends"]])
     yield from ((node, RDFS.comment, v) for v in _text(row, "note"))
     yield from sourced(node, row["source"], row["confidence"])
 
 
-def chapter_triples(row: dict[str, str]) -> Iterator[Triple]:
-    """A chapter; without a verified number it is keyed by its topic and carries no number."""
+def chapter_triples(row: dict[str, str], keys: dict[str, str] | None = None) -> Iterator[Triple]:
+    """A chapter; without a verified number it is keyed by its topic and carries no number. `keys` maps
+    agreement keys to IRI keys, so that ToTA's chapter and article of one agreement are the same nodes."""
+    key = (keys or {}).get(row["agreement"], row["agreement"])
     if row["topic"] not in TOPICS:
         raise CellError(f"topic {row['topic']!r} is not one of {', '.join(TOPICS)}")
     number = row["chapter_number"]
     if number and not number.isdigit():
         raise CellError(f"chapter_number {number!r} is not a number")
-    node = URIRef(entity("chapter", f"{row['agreement']} {number or row['topic'] + ' chapter'}"))
-    yield agreement(row["agreement"]), SG.hasChapter, node
+    node = URIRef(entity("chapter", f"{key} {number or row['topic'] + ' chapter'}"))
+    yield agreement(key), SG.hasChapter, node
     yield node, RDF.type, SG.AgreementChapter
     yield node, SG.chapterTopic, URIRef(vocab("chapter-topic", row["topic"]))
     if number:
         yield node, SG.chapterNumber, Literal(number)
     yield from ((node, DCTERMS.title, v) for v in _text(row, "title_en"))
     for article in articles(row["articles"]):
-        article_node = URIRef(entity("article", f"{row['agreement']} {article}"))
+        article_node = URIRef(entity("article", f"{key} {article}"))
         yield node, SG.hasArticle, article_node
         yield article_node, RDF.type, SG.AgreementArticle
         yield article_node, SG.articleNumber, Literal(article)
@@ -130,7 +146,9 @@ def chapter_triples(row: dict[str, str]) -> Iterator[Triple]:
     yield from sourced(node, row["source"], row["confidence"])
 
 
-def provision_triples(row: dict[str, str], codes: set[str]) -> Iterator[Triple]:
+def provision_triples(
+    row: dict[str, str], codes: set[str], keys: dict[str, str] | None = None
+) -> Iterator[Triple]:
     """A coded provision of an agreement, at the article the source names (if any)."""
     if row["category"] not in codes:
         raise CellError(f"category {row['category']!r} is not a code in {CATEGORIES}")
@@ -138,8 +156,9 @@ def provision_triples(row: dict[str, str], codes: set[str]) -> Iterator[Triple]:
         raise CellError("summary is blank: say what the provision states")
     node = URIRef(entity("provision", f"{row['agreement']} {row['article']} {row['category']}"))
     yield node, RDF.type, SG.Provision
-    yield node, SG.provisionOf, agreement(row["agreement"])
-    yield agreement(row["agreement"]), SG.hasProvision, node
+    target = agreement((keys or {}).get(row["agreement"], row["agreement"]))
+    yield node, SG.provisionOf, target
+    yield target, SG.hasProvision, node
     yield node, SG.provisionCategory, category(row["category"])
     if row["article"]:
         articles(row["article"])  # checks the form
@@ -185,8 +204,13 @@ def triples(src: SourceInput) -> Iterator[Triple]:
     yield SCHEME, SKOS.prefLabel, Literal("Environmental provision categories", lang="en")
     rows = {f.name: list(src.rows(f.name)) for f in SOURCE.files}
     codes = {row["code"] for _, row in rows[CATEGORIES]}
-    keys = {row["key"] for _, row in rows[AGREEMENTS]}
-    yield from _transform(CATEGORIES, rows[CATEGORIES], category_triples, keys)
-    yield from _transform(AGREEMENTS, rows[AGREEMENTS], agreement_triples, keys, keys)
-    yield from _transform(CHAPTERS, rows[CHAPTERS], chapter_triples, keys)
-    yield from _transform(PROVISIONS, rows[PROVISIONS], provision_triples, keys, codes)
+    keys: dict[str, str] = {}
+    for line, row in rows[AGREEMENTS]:
+        try:
+            keys[row["key"]] = iri_key(row)
+        except ValueError as exc:
+            raise SourceDataError(f"{AGREEMENTS}, line {line}: desta {row['desta']!r}: {exc}") from None
+    yield from _transform(CATEGORIES, rows[CATEGORIES], category_triples, set(keys))
+    yield from _transform(AGREEMENTS, rows[AGREEMENTS], agreement_triples, set(keys), keys)
+    yield from _transform(CHAPTERS, rows[CHAPTERS], chapter_triples, set(keys), keys)
+    yield from _transform(PROVISIONS, rows[PROVISIONS], provision_triples, set(keys), codes, keys)

@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from stdgraph import config
-from stdgraph.namespaces import DCTERMS, META_GRAPH, PROV, RDF, SG, VOID, XSD, graph
+from stdgraph.namespaces import DCTERMS, META_GRAPH, PROV, RDF, RDFS, SG, VOID, XSD, graph
 from stdgraph.terms import CellError, Triple
 
 
@@ -33,6 +33,8 @@ class DataFile:
 
     name: str
     columns: tuple[str, ...] = ()
+    delimiter: str | None = None
+    """The cell separator; by default a tab for .tsv/.tab files and a comma otherwise."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class SourceInput:
     directory: Path
     rows_read: int = 0
     checksums: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """What the transform found that a curator should see (e.g. rows it could not match), kept in the
+    provenance record as `rdfs:comment`s of the source graph."""
 
     def path(self, name: str) -> Path:
         path = self.directory / name
@@ -91,8 +96,9 @@ class SourceInput:
     def rows(self, name: str) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, row) for each CSV/TSV row, after checking the header."""
         path = self.path(name)
-        expected = next((f.columns for f in self.source.files if f.name == name), ())
-        delimiter = "\t" if path.suffix in {".tsv", ".tab"} else ","
+        spec = next((f for f in self.source.files if f.name == name), DataFile(name))
+        expected = spec.columns
+        delimiter = spec.delimiter or ("\t" if path.suffix in {".tsv", ".tab"} else ",")
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle, delimiter=delimiter)
@@ -152,6 +158,8 @@ def provenance_graph(source: Source, src_input: SourceInput, triples: int) -> Gr
     prov.add((g, PROV.wasGeneratedBy, activity))
     prov.add((activity, RDF.type, PROV.Activity))
     prov.add((activity, PROV.endedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)))
+    for note in src_input.notes:
+        prov.add((g, RDFS.comment, Literal(note, lang="en")))
     for name, digest in sorted(src_input.checksums.items()):
         file_iri = URIRef(f"{g}/file/{name}")
         prov.add((activity, PROV.used, file_iri))

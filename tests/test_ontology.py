@@ -256,6 +256,15 @@ SCHEMES = {
     "body-level": {"international", "regional", "national"},
     "provision-category": set(),
     "chapter-topic": {"environment", "other"},
+    "desta-entry-type": {
+        "base-treaty",
+        "accession",
+        "negotiation",
+        "protocol-or-amendment",
+        "withdrawal",
+        "consolidated",
+    },
+    "membership-type": {"bilateral", "regional", "plurilateral-with-third-country", "interregional"},
 }
 
 
