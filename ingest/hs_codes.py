@@ -113,7 +113,7 @@ def triples(src: SourceInput) -> Iterator[Triple]:
     for line, row in src.rows("sections.csv"):
         if not re.fullmatch(r"[IVX]+", row["section"]) or row["section"] in sections or not row["name"]:
             raise SourceDataError(
-                f"sections.csv, line {line}: section {row['section']!r} must be a new Roman numeral with a name"
+                f"sections.csv, line {line}: section {row['section']!r} needs a new Roman numeral and a name"
             )
         sections.add(row["section"])
         yield from section_triples(row)
