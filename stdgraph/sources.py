@@ -76,6 +76,9 @@ class SourceInput:
     directory: Path
     rows_read: int = 0
     checksums: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """Findings about the data a reader should know (e.g. codes that could not be linked), in words;
+    the provenance record keeps them as `sg:buildNote`."""
 
     def path(self, name: str) -> Path:
         path = self.directory / name
@@ -148,6 +151,8 @@ def provenance_graph(source: Source, src_input: SourceInput, triples: int) -> Gr
         prov.add((g, SG.retrieved, Literal(source.retrieved, datatype=XSD.date)))
     prov.add((g, SG.rowCount, Literal(src_input.rows_read)))
     prov.add((g, VOID.triples, Literal(triples)))
+    for note in src_input.notes:
+        prov.add((g, SG.buildNote, Literal(note, lang="en")))
     prov.add((g, PROV.generatedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)))
     prov.add((g, PROV.wasGeneratedBy, activity))
     prov.add((activity, RDF.type, PROV.Activity))
