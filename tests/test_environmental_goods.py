@@ -105,3 +105,18 @@ def test_the_list_in_the_default_graph_conforms_and_answers_its_query(default_st
     assert len(rows) == len(listed_codes())
     labelled = {str(r["code"]) for r in rows if r["hs2022"] is not None}
     assert labelled == set(listed_codes()) & hs2022_subheadings()
+
+
+def test_the_named_query_lists_every_line_with_the_hs_2022_description_where_there_is_one(
+    default_store,
+) -> None:
+    from stdgraph.queries import get_query
+
+    rows = default_store.select(get_query("environmental-goods").sparql).rows
+    assert [str(r["code"]) for r in rows] == sorted(listed_codes())
+    assert {str(r["version"]) for r in rows} == {"Harmonized System 2007"}
+    linked = {str(r["code"]) for r in rows if r["hs2022Description"] is not None}
+    assert linked == set(listed_codes()) & hs2022_subheadings()
+    described = {str(r["code"]) for r in rows if r["description"] is not None}
+    assert described == {r["hs_code"] for r in csv_rows(FOLDER, eg.DESCRIPTIONS_FILE) if r["description"]}
+    assert all(r["source"] is not None for r in rows)
