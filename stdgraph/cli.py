@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 from rich.console import Console
 from rich.table import Table
@@ -58,7 +58,9 @@ def build(
     data_dir: Annotated[
         Path | None,
         typer.Option(
-            help="Folder of published source files (default: $STDGRAPH_SHARED_DATA or ../shared/data)."
+            help="Folder of published source files: builds every known source found in it, with the "
+            "default ones read from elsewhere (default: the default graph, from $STDGRAPH_SHARED_DATA or "
+            "../shared/data)."
         ),
     ] = None,
     source: Annotated[
@@ -77,8 +79,35 @@ def build(
         if not sep or not name or not folder:
             raise fail(f"--input {item!r}: write NAME=DIR, e.g. --input curated-standards=./mydata")
         overrides[name] = Path(folder)
+    names = source
+    if data_dir is not None and not source:
+        names, skipped = sources_in(data_dir)
+        for name, folder in skipped:
+            out.print(f"skipped {name}: no folder {folder}", highlight=False)
     target = open_store(store, must_exist=False)
-    _build_into(target, source, data_dir, overrides, quiet)
+    _build_into(target, names, data_dir, overrides, quiet)
+
+
+def sources_in(data_dir: Path) -> tuple[list[str], list[tuple[str, Path]]]:
+    """The sources `build --data-dir` takes: every source whose folder is in DIR, and the default ones
+    read from elsewhere (the ontology, curated tables)."""
+    from stdgraph.build import available_sources
+
+    if not data_dir.is_dir():
+        raise fail(f"--data-dir {data_dir} is not a folder")
+    names: list[str] = []
+    skipped: list[tuple[str, Path]] = []
+    for name, item in available_sources(include_all=True).items():
+        if not item.location.startswith("shared:"):
+            if item.default:
+                names.append(name)
+            continue
+        folder = data_dir / item.location.removeprefix("shared:")
+        if folder.is_dir():
+            names.append(name)  # a file missing from it stops the build, named, before the store changes
+        else:
+            skipped.append((name, folder))
+    return names, skipped
 
 
 def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
@@ -98,7 +127,107 @@ def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
     for r in report.results:
         table.add_row(r.name, str(r.rows), str(r.triples), f"{r.seconds:.2f}")
     out.print(table)
+    _print_build_notes(target, [r.name for r in report.results])
     out.print(f"{report.triples} triples from {len(report.results)} sources in {report.seconds:.1f} s")
+
+
+def _print_build_notes(target, names: list[str]) -> None:
+    """What the build found about the data (e.g. codes it could not link), from the provenance records."""
+    from stdgraph.namespaces import graph
+
+    for name in names:
+        rows = target.select(
+            "SELECT ?note WHERE { GRAPH sgg:meta { ?g sg:buildNote ?note } }", {"g": URIRef(graph(name))}
+        ).rows
+        for row in rows:
+            out.print(f"note ({name}): {row['note']}", highlight=False)
+
+
+MAX_DOWNLOAD_BYTES = 256 * 1024 * 1024
+"""Cap on what `stdgraph ingest --from URL` downloads per file (`STDGRAPH_MAX_DOWNLOAD_BYTES`)."""
+
+
+@app.command()
+def ingest(
+    name: Annotated[str, typer.Argument(help="The source to reload (see `stdgraph sources`).")],
+    from_: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            help="A folder or file of the source, or an http(s) URL of its file (or folder, ending in /).",
+        ),
+    ],
+    store: StoreOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Reload one source from a folder, file or URL; the old graph stays until the new one is validated."""
+    import tempfile
+
+    from stdgraph.build import available_sources
+
+    known = available_sources(include_all=True)
+    if name not in known:
+        raise fail(f"unknown source {name!r}; known: {', '.join(known)}")
+    item = known[name]
+    with tempfile.TemporaryDirectory(prefix=f"stdgraph-{name}-") as tmp:
+        folder = _input_folder(item, from_, Path(tmp))
+        target = open_store(store, must_exist=False)
+        _build_into(target, [name], None, {name: folder}, quiet)
+
+
+def _input_folder(item, location: str, tmp: Path) -> Path:
+    """The folder holding the source's files: given, the file's own folder, or a download into `tmp`."""
+    names = [f.name for f in item.files]
+    if location.startswith(("http://", "https://")):
+        if len(names) == 1 and not location.endswith("/"):
+            urls = {names[0]: location}
+        else:
+            base = location if location.endswith("/") else location.rsplit("/", 1)[0] + "/"
+            if not location.endswith("/") and location.rsplit("/", 1)[1] not in names:
+                raise fail(
+                    f"source {item.name} has several files ({', '.join(names)}): give the URL of the "
+                    "folder that holds them, ending in /, or of one of them"
+                )
+            urls = {n: base + n for n in names}
+        for file_name, url in urls.items():
+            _download(url, tmp / file_name)
+        return tmp
+    path = Path(location)
+    if path.is_dir():
+        return path
+    if path.is_file():
+        if path.name in names:
+            return path.parent
+        if len(names) == 1:
+            (tmp / names[0]).symlink_to(path.resolve())
+            return tmp
+        raise fail(f"{path}: source {item.name} reads {', '.join(names)}; give the folder that holds them")
+    raise fail(f"--from {location}: no such file or folder")
+
+
+def _download(url: str, target: Path) -> None:
+    """Stream one file to `target`, refusing it once it passes the size cap."""
+    import os
+
+    import httpx
+
+    cap = int(os.environ.get("STDGRAPH_MAX_DOWNLOAD_BYTES", MAX_DOWNLOAD_BYTES))
+    try:
+        with httpx.stream("GET", url, follow_redirects=True, timeout=60.0) as response:
+            if response.status_code != 200:
+                raise fail(f"{url}: HTTP {response.status_code}; nothing was changed")
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > cap:
+                raise fail(f"{url} is {declared} bytes, over the cap of {cap} (STDGRAPH_MAX_DOWNLOAD_BYTES)")
+            size = 0
+            with target.open("wb") as handle:
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > cap:
+                        raise fail(f"{url} is over the cap of {cap} bytes (STDGRAPH_MAX_DOWNLOAD_BYTES)")
+                    handle.write(chunk)
+    except httpx.HTTPError as exc:
+        raise fail(f"{url}: cannot download ({exc}); nothing was changed") from None
 
 
 @app.command()

@@ -19,7 +19,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from stdgraph import config
-from stdgraph.namespaces import DCTERMS, META_GRAPH, PROV, RDF, RDFS, SG, VOID, XSD, graph
+from stdgraph.namespaces import DCTERMS, META_GRAPH, PROV, RDF, SG, VOID, XSD, graph
 from stdgraph.terms import CellError, Triple
 
 
@@ -79,8 +79,8 @@ class SourceInput:
     rows_read: int = 0
     checksums: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    """What the transform found that a curator should see (e.g. rows it could not match), kept in the
-    provenance record as `rdfs:comment`s of the source graph."""
+    """Findings about the data a reader should know (e.g. codes that could not be linked), in words;
+    the provenance record keeps them as `sg:buildNote`."""
 
     def path(self, name: str) -> Path:
         path = self.directory / name
@@ -154,12 +154,12 @@ def provenance_graph(source: Source, src_input: SourceInput, triples: int) -> Gr
         prov.add((g, SG.retrieved, Literal(source.retrieved, datatype=XSD.date)))
     prov.add((g, SG.rowCount, Literal(src_input.rows_read)))
     prov.add((g, VOID.triples, Literal(triples)))
+    for note in src_input.notes:
+        prov.add((g, SG.buildNote, Literal(note, lang="en")))
     prov.add((g, PROV.generatedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)))
     prov.add((g, PROV.wasGeneratedBy, activity))
     prov.add((activity, RDF.type, PROV.Activity))
     prov.add((activity, PROV.endedAtTime, Literal(now.isoformat(), datatype=XSD.dateTime)))
-    for note in src_input.notes:
-        prov.add((g, RDFS.comment, Literal(note, lang="en")))
     for name, digest in sorted(src_input.checksums.items()):
         file_iri = URIRef(f"{g}/file/{name}")
         prov.add((activity, PROV.used, file_iri))

@@ -77,7 +77,7 @@ def _count(store: OxigraphStore, query: str) -> int:
 
 def _notes(store: OxigraphStore, source: Source) -> list[str]:
     rows = store.select(
-        "SELECT ?note WHERE { GRAPH ?meta { ?g rdfs:comment ?note } }",
+        "SELECT ?note WHERE { GRAPH ?meta { ?g sg:buildNote ?note } }",
         bindings={"meta": META_GRAPH, "g": source.graph_iri},
     ).rows
     return [str(r["note"]) for r in rows]
