@@ -3,6 +3,7 @@ building the default graph into it, and the API served from it giving the embedd
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import warnings
@@ -214,3 +215,11 @@ def test_a_named_query_resource_over_the_remote_store(clients: tuple[TestClient,
     assert remote.status_code == embedded.status_code == 200, remote.text
     assert remote.json() == embedded.json()
     assert remote.json()["rows"], remote.json()
+
+
+def test_dumps_and_void_over_the_remote_store(clients: tuple[TestClient, TestClient]) -> None:
+    url = "/dumps/graphs/markets.nq.gz"
+    one, two = (sorted(gzip.decompress(c.get(url).content).splitlines()) for c in clients)
+    assert one == two and len(one) > 100
+    void = clients[0].get("/void", headers={"Accept": "text/turtle"})
+    assert void.status_code == 200 and "curated-standards" in void.text
