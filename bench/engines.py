@@ -10,6 +10,9 @@
   did before `bind_values`; kept to show the planner cost of substitutions).
 * `oxigraph-serve`: the `oxigraph` CLI server over HTTP (RocksDB, loopback), queried with httpx with the same
   text stdgraph sends.
+* `stdgraph-remote`: stdgraph's `SparqlEndpointStore` (SPARQLWrapper, JSON results, rdflib terms out) over
+  the same `oxigraph serve` on loopback: stdgraph's own path with the network hop, to set against
+  `stdgraph-disk` (the same RocksDB engine embedded).
 * `rdflib`: rdflib's own SPARQL engine with `initBindings` (small graphs only).
 
 Run as `python -m bench.engines ENGINE DATA TASKS_JSON --repeat N --cap SECONDS --out RESULT_JSONL [--start K]
@@ -52,6 +55,7 @@ ENGINES = (
     "pyoxigraph-inline",
     "pyoxigraph-subst",
     "oxigraph-serve",
+    "stdgraph-remote",
     "rdflib",
 )
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -267,6 +271,22 @@ class HttpEngine(Engine):
         return self.extra
 
 
+class RemoteStoreEngine(HttpEngine):
+    """The `oxigraph serve` of `HttpEngine`, queried through stdgraph's `SparqlEndpointStore.select`."""
+
+    name = "stdgraph-remote"
+    converts = True
+
+    def load(self, data: Path, workdir: Path) -> None:
+        from stdgraph.remote_store import SparqlEndpointStore
+
+        super().load(data, workdir)
+        self.store = SparqlEndpointStore(self.url, timeout=self.cap + 5, read_only=True)
+
+    def run(self, query: NamedQuery, values: dict[str, str], bindings: dict[str, Node]) -> int:
+        return len(self.store.select(query.sparql, query.bindings(values)))
+
+
 class RdflibEngine(Engine):
     name = "rdflib"
 
@@ -288,6 +308,8 @@ def make(name: str, cap: float) -> Engine:
         return RawOxigraphEngine({"pyoxigraph": "values"}.get(name, name.removeprefix("pyoxigraph-")))
     if name == "oxigraph-serve":
         return HttpEngine(cap)
+    if name == "stdgraph-remote":
+        return RemoteStoreEngine(cap)
     if name == "rdflib":
         return RdflibEngine()
     raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")

@@ -1,8 +1,9 @@
 """The benchmark harness: generate (cached), pick parameters once, run every engine in its own process.
 
-`python -m bench.run --sizes 100k,1m [--repeat 20] [--cap 10] [--http] [--no-rdflib]` prints a rich table and
-a markdown table (medians, p95, ratio of each peer to stdgraph in memory), load throughput of stdgraph's build
-path vs pyoxigraph's `bulk_load`, peak RSS per process, the machine and library versions, and writes
+`python -m bench.run --sizes 100k,1m [--repeat 20] [--cap 10] [--http] [--remote] [--no-rdflib]` prints
+a rich table and a markdown table (medians, p95, ratio of each peer to stdgraph in memory; with `--remote`,
+the network hop's cost as stdgraph-remote ÷ stdgraph-disk), load throughput of stdgraph's build path vs
+pyoxigraph's `bulk_load`, peak RSS per process, the machine and library versions, and writes
 `bench/out/results-<size>.json`. `--sizes smoke` is a ~5k-triple run for CI. rdflib runs at sizes up to 100k
 unless `--no-rdflib`.
 
@@ -268,6 +269,10 @@ def markdown(result: dict[str, Any]) -> str:
             ok = q and "median_ms" in q and b.get("median_ms")
             cells.append(f"{q['median_ms'] / b['median_ms']:.2f}×" if ok else "—")
         lines.append("| " + " | ".join(cells) + " |")
+    hop = network_hop(result)
+    if hop:
+        lines.append("")
+        lines.append(hop)
     lines.append("")
     lines.append("| load | seconds | triples/s | peak RSS MB |")
     lines.append("|---|---|---|---|")
@@ -292,6 +297,26 @@ def markdown(result: dict[str, Any]) -> str:
             f"{e['rss_kb'] / 1024:,.0f}{extra} |"
         )
     return "\n".join(lines)
+
+
+def network_hop(result: dict[str, Any]) -> str | None:
+    """The cost of the network hop: stdgraph-remote ÷ stdgraph-disk (both Oxigraph on RocksDB), per query
+    median ratios summarised as their median and range, or None when either engine did not run."""
+    by_name = {e["engine"]: e for e in result["engines"]}
+    remote, disk = by_name.get("stdgraph-remote"), by_name.get("stdgraph-disk")
+    if not remote or not disk:
+        return None
+    ratios = sorted(
+        remote["queries"][label]["median_ms"] / q["median_ms"]
+        for label, q in disk["queries"].items()
+        if q.get("median_ms") and remote["queries"].get(label, {}).get("median_ms")
+    )
+    if not ratios:
+        return None
+    return (
+        f"network hop (stdgraph-remote ÷ stdgraph-disk, same engine on RocksDB, {len(ratios)} queries): "
+        f"median {statistics.median(ratios):.2f}×, range {ratios[0]:.2f}×–{ratios[-1]:.2f}×"
+    )
 
 
 def rich_table(result: dict[str, Any]) -> Table:
@@ -333,6 +358,8 @@ def bench_size(label: str, args: argparse.Namespace) -> dict[str, Any]:
         engines.append("pyoxigraph-subst")
     if args.http:
         engines.append("oxigraph-serve")
+    if args.remote:
+        engines.append("stdgraph-remote")
     if args.rdflib and triples <= RDFLIB_MAX * 1.1:
         engines.append("rdflib")
     results = []
@@ -376,6 +403,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--http", action="store_true", help="also run `oxigraph serve` over HTTP")
     parser.add_argument(
+        "--remote",
+        action="store_true",
+        help="also run stdgraph's SparqlEndpointStore over `oxigraph serve` (the network hop's cost, "
+        "as a ratio to stdgraph-disk)",
+    )
+    parser.add_argument(
         "--rdflib",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -398,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
         result = bench_size(label, size_args)
         (OUT / f"results-{label}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
         console.print(rich_table(result))
+        if network_hop(result):
+            console.print(network_hop(result))
         print(
             f"\n## {label}: {result['triples']:,} triples "
             f"(seed {args.seed}, {size_args.repeat} runs after 1 warm-up)\n"

@@ -32,6 +32,29 @@ StoreOption = Annotated[
     Path | None,
     typer.Option("--store", help="Store folder (default: $STDGRAPH_STORE or ./var/store)."),
 ]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="Use a remote SPARQL 1.1 endpoint (query URL) instead of the store folder "
+        "(default: $STDGRAPH_ENDPOINT; credentials from $STDGRAPH_ENDPOINT_USER/_PASSWORD).",
+    ),
+]
+UpdateEndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--update-endpoint",
+        help="The remote SPARQL 1.1 Update URL (default: $STDGRAPH_UPDATE_ENDPOINT, else --endpoint).",
+    ),
+]
+GraphStoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--graph-store",
+        help="The remote Graph Store Protocol URL, to load whole graphs in one request each "
+        "(default: $STDGRAPH_GRAPH_STORE, else SPARQL INSERT DATA).",
+    ),
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -39,17 +62,31 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def open_store(path: Path | None, must_exist: bool = True):
-    """The store, read-only for commands that only read (`must_exist`), so they need no lock."""
-    from stdgraph.store import OxigraphStore
-
-    location = config.store_path(path)
-    if must_exist and not location.exists():
-        raise fail(f"no store at {location}: run `stdgraph build` first (or pass --store)")
+def open_store(
+    path: Path | None,
+    must_exist: bool = True,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+    graph_store: str | None = None,
+):
+    """The configured store (`config.open_store`): a remote SPARQL endpoint when one is given, else the
+    store folder, read-only for commands that only read (`must_exist`), so they need no lock."""
+    if path and endpoint:
+        raise fail("give --store or --endpoint, not both")
+    label = config.store_label(path, endpoint)
+    remote = label.startswith("the SPARQL endpoint")
+    if must_exist and not remote and not config.store_path(path).exists():
+        raise fail(f"no store at {label}: run `stdgraph build` first (or pass --store)")
     try:
-        return OxigraphStore(location, read_only=must_exist)
-    except OSError as exc:
-        raise fail(f"cannot open the store at {location}: {exc}") from None
+        return config.open_store(
+            path,
+            endpoint=endpoint,
+            update_endpoint=update_endpoint,
+            graph_store=graph_store,
+            read_only=must_exist,
+        )
+    except (OSError, ValueError) as exc:
+        raise fail(f"cannot open {'' if remote else 'the store at '}{label}: {exc}") from None
 
 
 @app.command()
@@ -71,6 +108,9 @@ def build(
         typer.Option("--input", help="Read one source from another folder: NAME=DIR (repeatable)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """Read the sources, validate them with the shapes, and only then swap them into the store."""
     overrides: dict[str, Path] = {}
@@ -84,7 +124,7 @@ def build(
         names, skipped = sources_in(data_dir)
         for name, folder in skipped:
             out.print(f"skipped {name}: no folder {folder}", highlight=False)
-    target = open_store(store, must_exist=False)
+    target = open_store(store, False, endpoint, update_endpoint, graph_store)
     _build_into(target, names, data_dir, overrides, quiet)
 
 
@@ -114,6 +154,7 @@ def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
     from stdgraph.build import BuildError
     from stdgraph.build import build as run_build
     from stdgraph.sources import SourceDataError
+    from stdgraph.store import QueryError
 
     try:
         report = run_build(target, names, data_dir, overrides, progress=not quiet)
@@ -122,6 +163,8 @@ def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
     except BuildError as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(1) from None
+    except (OSError, QueryError) as exc:  # a remote store that failed or refused a write
+        raise fail(str(exc)) from None
     target.flush()
     table = Table("source", "rows", "triples", "seconds", title="build")
     for r in report.results:
@@ -287,6 +330,7 @@ def query(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Run a named query with its parameters, or a SPARQL SELECT/ASK given inline."""
     from stdgraph.queries import ParameterError, QueryFileError, get_query
@@ -308,8 +352,8 @@ def query(
         else:
             named = get_query(name_or_sparql)
             sparql, bindings = named.sparql, named.bindings(values)
-        result = open_store(store).query(sparql, bindings)
-    except (QueryFileError, ParameterError, QueryError, ValueError) as exc:
+        result = open_store(store, endpoint=endpoint).query(sparql, bindings)
+    except (QueryFileError, ParameterError, QueryError, ValueError, OSError) as exc:
         raise fail(str(exc)) from None
     if isinstance(result, bool):
         out.print(json.dumps({"boolean": result}) if fmt == "json" else str(result).lower())
@@ -358,12 +402,16 @@ def queries() -> None:
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Triples per named graph and entities per class."""
     from stdgraph.namespaces import PREFIXES
 
-    target = open_store(store)
-    graphs, classes = target.triple_counts(), target.class_counts()
+    target = open_store(store, endpoint=endpoint)
+    try:
+        graphs, classes = target.triple_counts(), target.class_counts()
+    except OSError as exc:
+        raise fail(str(exc)) from None
     if as_json:
         sys.stdout.write(json.dumps({"graphs": graphs, "classes": classes, "triples": len(target)}, indent=2))
         sys.stdout.write("\n")
@@ -392,11 +440,12 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
     graph: Annotated[str | None, typer.Option(help="Only this named graph (IRI).")] = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Write the whole graph (or one named graph) as N-Quads or TriG."""
     if fmt not in ("nquads", "trig"):
         raise fail(f"--format {fmt!r}: use nquads or trig")
-    target = open_store(store)
+    target = open_store(store, endpoint=endpoint)
     if graph and graph not in target.named_graphs():
         raise fail(f"no named graph {graph}; see `stdgraph stats`")
     if output:
@@ -447,13 +496,16 @@ def serve(
     data_dir: Annotated[
         Path | None, typer.Option(help="Folder of published source files, for the first build.")
     ] = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """Serve the store over HTTP (read-only SPARQL 1.1 endpoint at /sparql), building it first if empty."""
     from api.server import serve as run_server
 
-    target = open_store(store, must_exist=False)  # held open (and locked) while serving
+    target = open_store(store, False, endpoint, update_endpoint, graph_store)  # held open while serving
     if target.is_empty():
-        out.print(f"no graph at {config.store_path(store)} yet: building the default graph first")
+        out.print(f"no graph at {config.store_label(store, endpoint)} yet: building the default graph first")
         _build_into(target, None, data_dir, {}, quiet=False)
     run_server(target, host=host, port=port)
 

@@ -134,6 +134,20 @@ def _forget_graph(name: str) -> list[str]:
     ]
 
 
+def swap_operations(staged: Mapping[str, str], meta_staging: str | None) -> list[str]:
+    """The update operations that swap staged graphs in (one request, so one transaction where the store
+    runs a request atomically): each live graph and its meta records go, its staging graph moves in, and
+    the staged meta records join the meta graph. `staged` maps live graph name -> staging graph name."""
+    ops = []
+    for name, staging in staged.items():
+        ops += _forget_graph(name)
+        ops.append(f"MOVE SILENT GRAPH <{ox.NamedNode(staging).value}> TO <{ox.NamedNode(name).value}>")
+    if meta_staging is not None:
+        ops.append(f"ADD SILENT GRAPH <{ox.NamedNode(meta_staging).value}> TO <{META_GRAPH}>")
+        ops.append(f"DROP SILENT GRAPH <{ox.NamedNode(meta_staging).value}>")
+    return ops
+
+
 class GraphStore(ABC):
     """What stdgraph needs from a quad store."""
 
@@ -183,6 +197,14 @@ class GraphStore(ABC):
 
     def is_empty(self) -> bool:
         return not self.ask("ASK { GRAPH ?g { ?s ?p ?o } }")
+
+    def __len__(self) -> int:
+        """Quads in the named graphs."""
+        result = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(result.rows[0]["n"]) if result.rows else 0  # type: ignore[arg-type]
+
+    def flush(self) -> None:  # noqa: B027 (a no-op unless the store buffers writes)
+        """Make the writes so far durable; a no-op where the store does it on every write."""
 
 
 class OxigraphStore(GraphStore):
@@ -269,17 +291,10 @@ class OxigraphStore(GraphStore):
                 staging = f"{STAGING_PREFIX}{run}/{len(staged)}"
                 self._load(graph, staging)
                 staged[name] = staging
-            meta_staging = f"{STAGING_PREFIX}{run}/meta"
-            if meta is not None:
+            meta_staging = f"{STAGING_PREFIX}{run}/meta" if meta is not None else None
+            if meta is not None and meta_staging is not None:
                 self._load(meta, meta_staging)
-            ops = []
-            for name, staging in staged.items():
-                ops += _forget_graph(name)
-                ops.append(f"MOVE SILENT GRAPH <{staging}> TO <{name}>")
-            if meta is not None:
-                ops.append(f"ADD SILENT GRAPH <{meta_staging}> TO <{META_GRAPH}>")
-                ops.append(f"DROP SILENT GRAPH <{meta_staging}>")
-            self._store.update(" ;\n".join(ops))
+            self._store.update(" ;\n".join(swap_operations(staged, meta_staging)))
         finally:
             self._drop_staging(run)
 

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
 import pytest
 
 from stdgraph.build import BuildReport, build
+from stdgraph.remote_store import SparqlEndpointStore
 from stdgraph.store import OxigraphStore
 
 
@@ -19,3 +33,75 @@ def default_build() -> tuple[OxigraphStore, BuildReport]:
 @pytest.fixture(scope="session")
 def default_store(default_build) -> OxigraphStore:
     return default_build[0]
+
+
+# --- remote triple store: `oxigraph serve` started on 127.0.0.1, stopped by its pid ---
+
+
+@dataclass
+class OxigraphServer:
+    url: str
+    pid: int
+
+    def store(self, graph_store: bool = True, read_only: bool = False) -> SparqlEndpointStore:
+        """A store over this server: queries at /query, updates at /update, graphs loaded at /store."""
+        return SparqlEndpointStore(
+            f"{self.url}/query",
+            f"{self.url}/update",
+            f"{self.url}/store" if graph_store else None,
+            read_only=read_only,
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def oxigraph_serve(folder: Path, union: bool = True) -> Iterator[OxigraphServer]:
+    """`oxigraph serve` (the `oxigraph` package of the test extra) on a free loopback port."""
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    assert binary, "the `oxigraph` command is missing: install the test extra (pip install -e '.[test]')"
+    port = _free_port()
+    args = [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"]
+    log = (folder / "oxigraph.log").open("wb")
+    server = subprocess.Popen(
+        [*args, "--union-default-graph"] if union else args, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, (folder / "oxigraph.log").read_text(errors="replace")
+            try:
+                httpx.post(f"{url}/query", data={"query": "ASK {}"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "oxigraph serve did not answer within 30 s"
+                time.sleep(0.1)
+        yield OxigraphServer(url, server.pid)
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """One `oxigraph serve --union-default-graph` per test session (per xdist worker)."""
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph-serve")) as server:
+        yield server
+
+
+@pytest.fixture
+def remote_store(oxigraph_server: OxigraphServer) -> SparqlEndpointStore:
+    """An empty remote store (the session's server, emptied for each test)."""
+    store = oxigraph_server.store()
+    store.update("DROP SILENT ALL")
+    return store

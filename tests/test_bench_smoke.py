@@ -120,14 +120,14 @@ def test_every_workload_query_returns_rows(store: OxigraphStore) -> None:
 
 
 def test_the_harness_runs_end_to_end_at_smoke_size() -> None:
-    """`python -m bench.run --sizes smoke --http` prints the side-by-side table (timings not asserted)."""
+    """`python -m bench.run --sizes smoke --http --remote` prints the side-by-side table (untimed)."""
     import subprocess
     import sys
 
     from stdgraph import config
 
     result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--sizes", "smoke", "--repeat", "2", "--http"],
+        [sys.executable, "-m", "bench.run", "--sizes", "smoke", "--repeat", "2", "--http", "--remote"],
         cwd=config.REPO_ROOT,
         capture_output=True,
         text=True,
@@ -135,5 +135,7 @@ def test_the_harness_runs_end_to_end_at_smoke_size() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    for column in ("stdgraph-mem", "pyoxigraph", "oxigraph-serve", "rdflib", "bulk_load"):
+    for column in ("stdgraph-mem", "pyoxigraph", "oxigraph-serve", "stdgraph-remote", "rdflib", "bulk_load"):
         assert column in result.stdout, column
+    assert "network hop (stdgraph-remote ÷ stdgraph-disk" in result.stdout
+    assert "[rows" not in result.stdout  # every engine, the remote one too, returned the same rows
