@@ -46,7 +46,7 @@ class RecognitionInputError(ValueError):
     def __init__(self, field_name: str, message: str, suggestions: list[str] | None = None) -> None:
         self.field = field_name
         self.suggestions = suggestions or []
-        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        hint = f" (did you mean: {'; '.join(self.suggestions)}?)" if self.suggestions else ""
         super().__init__(f"{field_name}: {message}{hint}")
 
 
@@ -278,7 +278,7 @@ def resolve_market(graph: Graph, text: str) -> dict:
         if info["exists"]:
             return {"code": value.upper(), "iri": iri, "label": info["label"]}
     rows = graph.store.select(
-        "SELECT ?code ?label WHERE { ?m a sg:Market ; sg:iso3166Alpha2 ?code ; skos:prefLabel ?label "
+        "SELECT ?code ?label WHERE { ?m sg:iso3166Alpha2 ?code ; skos:prefLabel ?label "
         'FILTER(LANG(?label) = "en") }'
     ).rows
     names = {str(r["label"]).lower(): str(r["code"]) for r in rows}
