@@ -38,6 +38,13 @@ EVIDENCE_KINDS = ("certificate", "test-report", "verification-report", "ecolabel
 VERDICTS = ("accepted", "accepted via recognition", "conditional", "not accepted", "not established")
 HS_VERSION = "2022"
 CURATOR_NOTE = "curator's judgement, not the requirement's own words"
+RELATION_WORDS = {
+    "close": "close to",
+    "narrower": "wholly within",
+    "broader": "broader than",
+    "overlap": "partly within",
+}
+"""How a scope mapping's relation reads in a hop: 'HS 2523 is wholly within the requirement's scope'."""
 
 
 class RecognitionInputError(ValueError):
@@ -839,8 +846,8 @@ def _reached_by(
         hops.append(
             Hop(
                 "scope mapping",
-                f"HS {code} is {_text(row['relation'])} to the requirement's scope "
-                f"'{_text(row['scopeText'])}'",
+                f"HS {code} is {RELATION_WORDS.get(str(row['relation']), 'mapped to')} the requirement's "
+                f"scope '{_text(row['scopeText'])}'",
                 str(row["mapping"]),
                 _sources(row["mappingSources"]),
                 _text(row["mappingLevel"]),
