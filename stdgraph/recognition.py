@@ -212,7 +212,7 @@ def _text(value: Node | None) -> str | None:
 
 
 def _sources(cell: Node | None) -> list[str]:
-    return [s for s in str(cell or "").split(" ; ") if s]
+    return sorted(s for s in str(cell or "").split(" ; ") if s)  # GROUP_CONCAT has no order
 
 
 class Graph:
