@@ -763,7 +763,8 @@ def _judge(ctx: Context, req: RequirementAnswer, rules: list[dict[str, Node | No
         ]
     else:
         kinds = ", ".join(sorted({str(r["kind"]) for r in rules}))
-        missing = f"no source found that '{req.label}' accepts a {ctx.held.kind}; its sources name: {kinds}"
+        what = f"a {ctx.held.kind}" if ctx.held.kind else "the evidence held"
+        missing = f"no source found that '{req.label}' accepts {what}; its sources name: {kinds}"
         reasons = [Reason("not established", [requirement_hop], [missing])]
     reasons.sort(key=lambda r: _rank(r.verdict))
     req.reasons = reasons
