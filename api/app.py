@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import dumps, editor, html, named_queries, neighbourhood, search, sparql, void
+from api import dumps, editor, html, named_queries, neighbourhood, recognition, search, sparql, void
 from api.backend import oxigraph_of
 from api.settings import ApiSettings
 from stdgraph.store import GraphStore
@@ -31,5 +31,6 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     app.state.yasgui = yasgui is not None
     if yasgui is not None:
         app.mount("/static/vendor/yasgui", yasgui, name="yasgui")
+    app.include_router(recognition.router)
     app.mount("/static", html.static_files(), name="static")
     return app

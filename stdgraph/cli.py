@@ -16,6 +16,7 @@ import typer
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from stdgraph import config
@@ -508,6 +509,121 @@ def serve(
         out.print(f"no graph at {config.store_label(store, endpoint)} yet: building the default graph first")
         _build_into(target, None, data_dir, {}, quiet=False)
     run_server(target, host=host, port=port)
+
+
+@app.command()
+def accepts(
+    product: Annotated[str, typer.Option("--product", help="HS 2022 code (2, 4 or 6 digits), e.g. 854143.")],
+    market: Annotated[str, typer.Option("--market", help="Importing market: ISO 3166-1 alpha-2 or EU.")],
+    scheme: Annotated[
+        str | None, typer.Option(help="Scheme or arrangement of the evidence held, e.g. 'IECEE CB Scheme'.")
+    ] = None,
+    body: Annotated[str | None, typer.Option(help="Body that issued it (acronym, or ACRONYM@CC).")] = None,
+    standard: Annotated[str | None, typer.Option(help="Standard edition, e.g. 'IEC 61215-1:2021'.")] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option(
+            help="certificate, test-report, verification-report, ecolabel-licence or self-declaration."
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Date of the question, YYYY-MM-DD (default today).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """What a market requires for a product, and whether the evidence held is accepted, with every reason."""
+    from stdgraph.recognition import RecognitionInputError, answer
+
+    if fmt not in ("table", "json"):
+        raise fail(f"--format {fmt!r}: use table or json")
+    try:
+        result = answer(open_store(store), product, market, date, scheme, body, standard, evidence)
+    except RecognitionInputError as exc:
+        raise fail(f"--{exc}") from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_recognition(result)
+
+
+def _print_recognition(result) -> None:
+    held = result.held
+    out.print(
+        f"[bold]HS {result.product['code']}[/bold] {result.product['label']} -> "
+        f"[bold]{result.market['code']}[/bold] {result.market['label']} on {result.date}",
+        highlight=False,
+    )
+    if held.given:
+        what = ", ".join(
+            f"{k}: {v}"
+            for k, v in (
+                ("evidence", held.kind),
+                ("scheme", held.scheme_label),
+                ("body", held.body_label),
+                ("standard", held.standard),
+            )
+            if v
+        )
+        out.print(f"evidence held: {what}", highlight=False)
+    table = Table("requirement", "market", "applies", "accepted evidence", "verdict", show_lines=True)
+    for req in result.requirements:
+        accepted = "\n".join(
+            ("excludes " if r["excludes"] else "")
+            + " ".join(
+                filter(
+                    None,
+                    (
+                        r["evidence_kind"],
+                        r["scheme"],
+                        r["arrangement"],
+                        r["body"],
+                        r["standard"],
+                        r["edition_year"],
+                    ),
+                )
+            )
+            for r in req.accepted_evidence
+        )
+        applies = " to ".join(filter(None, (req.applies_from, req.applies_until))) or "-"
+        table.add_row(req.label, req.imposed_by, applies, accepted or "(no source says)", req.verdict or "")
+    out.print(table)
+    for req in result.requirements:
+        out.print(f"\n[bold]{req.label}[/bold]", highlight=False)
+        for path in req.reached_by:
+            out.print("  reached by: " + " -> ".join(_hop_text(h) for h in path), highlight=False)
+        for reason in req.reasons:
+            out.print(f"  [bold]{reason.verdict}[/bold]", highlight=False)
+            for hop in reason.hops:
+                out.print(f"    - {_hop_text(hop)}", highlight=False)
+            for missing in reason.missing:
+                out.print(f"    missing: {missing}", highlight=False)
+            for condition in reason.conditions:
+                out.print(f"    condition: {condition}", highlight=False)
+        for item in req.also_needed:
+            out.print(f"  also needed: {item}", highlight=False)
+    for label in result.labels:
+        out.print(f"\n[bold]label {label.label}[/bold]: {label.verdict}", highlight=False)
+        for reason in label.reasons:
+            out.print("    " + " -> ".join(_hop_text(h) for h in reason.hops), highlight=False)
+            for missing in reason.missing:
+                out.print(f"    missing: {missing}", highlight=False)
+    for item in result.excluded:
+        out.print(f"excluded {item.step}: {item.label} ({item.note})", highlight=False)
+    for note in result.notes:
+        out.print(f"note: {note}", highlight=False)
+
+
+def _hop_text(hop) -> str:
+    facts = [hop.confidence or "", " to ".join(filter(None, (hop.valid_from, hop.valid_until)))]
+    marks = ["CURATOR'S JUDGEMENT"] if hop.curator_judgement else []
+    extra = "; ".join(filter(None, [*marks, *facts]))
+    source = (
+        f" <{hop.sources[0]}>" + (f" +{len(hop.sources) - 1}" if len(hop.sources) > 1 else "")
+        if hop.sources
+        else ""
+    )
+    return escape(f"{hop.step}: {hop.label}" + (f" ({extra})" if extra else "") + source)
 
 
 @app.command()
