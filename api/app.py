@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import dumps, html, named_queries, sparql, void
+from api import dumps, entities, html, linked_data, named_queries, sparql, standards, void
 from api.backend import oxigraph_of
 from api.settings import ApiSettings
 from stdgraph.store import GraphStore
@@ -24,5 +24,8 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     app.include_router(named_queries.router)
     app.include_router(dumps.router)
     app.include_router(void.router)
+    app.include_router(standards.router)
+    app.include_router(entities.router)
+    app.include_router(linked_data.router)
     app.mount("/static", html.static_files(), name="static")
     return app

@@ -1,0 +1,187 @@
+"""`/standards` search: filters read from the request, one page query and one facet query, built from
+fixed fragments with every value bound (never pasted).
+
+Each filter is a fragment anchored at its bound IRI (a publisher, a committee and its subcommittees, an
+ICS code and its narrower codes, a status, a document type); text is one pass over titles and identifiers
+(`CONTAINS` on the lower-cased text). The page is collapsed to distinct editions in a sub-select that
+projects the bound parameters (so `bind_values` starts it from them), then sorted by identifier. The total
+and the facet counts (publisher, status, type) come from one aggregate query. The graph is read-only while
+served, so the counts of a filter set are kept (a small LRU): the unfiltered catalogue is counted once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from api.lookup import _types, resolve_entity
+from api.named_queries import ApiError
+from stdgraph import identifiers
+from stdgraph.namespaces import SG, SGID, entity, vocab
+from stdgraph.store import GraphStore
+from stdgraph.vocabulary import controlled_values
+
+FILTERS = ("q", "publisher", "committee", "ics", "status", "type")
+
+# Fragments, in the order they are written into the query (anchored ones first).
+FRAGMENTS: dict[str, tuple[str, str]] = {  # filter -> (bound variable, pattern)
+    "committee": ("committee", "?committee ^sg:parentCommittee* ?unit . ?edition sg:committee ?unit ."),
+    "ics": ("ics", "?ics ^skos:broader* ?icsCode . ?edition sg:ics ?icsCode ."),
+    "publisher": ("publisher", "?edition dcterms:publisher ?publisher ."),
+    "status": ("status", "?edition sg:status ?status ."),
+    "type": ("type", "?edition sg:documentType ?type ."),
+    "q": (
+        "needle",
+        "?edition dcterms:title|dcterms:identifier ?text . FILTER(CONTAINS(LCASE(STR(?text)), ?needle))",
+    ),
+}
+
+PAGE = """
+SELECT ?edition ?identifier WHERE {{
+  {{
+    SELECT DISTINCT ?edition {projection} WHERE {{
+      {patterns}
+      ?edition a sg:Edition .
+    }}
+  }}
+  ?edition dcterms:identifier ?identifier .
+}}
+ORDER BY ?identifier ?edition
+LIMIT {limit} OFFSET {offset}
+"""
+
+FACETS = """
+SELECT ?facet ?value (COUNT(DISTINCT ?edition) AS ?n) WHERE {{
+  {patterns}
+  ?edition a sg:Edition .
+  {{ BIND("total" AS ?facet) }}
+  UNION {{ ?edition dcterms:publisher ?value . BIND("publisher" AS ?facet) }}
+  UNION {{ ?edition sg:status ?value . BIND("status" AS ?facet) }}
+  UNION {{ ?edition sg:documentType ?value . BIND("type" AS ?facet) }}
+}}
+GROUP BY ?facet ?value
+"""
+
+_ICS = re.compile(r"\d{2}(\.\d{3}(\.\d{2})?)?")
+
+
+@dataclass(frozen=True)
+class Search:
+    """The filters of a request, as given and as bound terms."""
+
+    given: tuple[tuple[str, str], ...]
+    bindings: tuple[tuple[str, Node], ...]
+
+    @property
+    def key(self) -> tuple:
+        return self.bindings
+
+    def patterns(self) -> str:
+        bound = {name for name, _ in self.given}
+        return "\n      ".join(FRAGMENTS[f][1] for f in FRAGMENTS if f in bound)
+
+    def projection(self) -> str:
+        return " ".join(f"?{name}" for name, _ in self.bindings)
+
+
+def needle(text: str) -> str:
+    """The lower-cased text to look for; a standard reference in its canonical spelling."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    with contextlib.suppress(identifiers.IdentifierError):
+        folded = identifiers.normalise(folded)
+    return " ".join(folded.split()).lower()
+
+
+def _controlled(scheme: str, value: str, name: str) -> URIRef:
+    allowed = controlled_values(scheme)
+    if value not in allowed:
+        raise ApiError(422, f"{name} {value!r} is not one of: {', '.join(sorted(allowed))}")
+    return URIRef(vocab(scheme, value))
+
+
+def _exists(store: GraphStore, iri: str, what: str, given: str, example: str) -> URIRef:
+    if not _types(store, iri):
+        raise ApiError(404, f"no {what} {given!r} in the graph (write it as e.g. {example})")
+    return URIRef(iri)
+
+
+def read_search(store: GraphStore, params: dict[str, str]) -> Search:
+    """The filters, each checked and turned into a bound term, or ApiError in words."""
+    given: list[tuple[str, str]] = []
+    bindings: list[tuple[str, Node]] = []
+    for name in FILTERS:
+        raw = params.get(name)
+        if raw is None or not raw.strip():
+            continue
+        value = raw.strip()
+        term: Node
+        if name == "q":
+            if len(value) > 200:
+                raise ApiError(422, "q is longer than 200 characters")
+            term = Literal(needle(value))
+        elif name == "publisher":
+            term = URIRef(resolve_entity(store, value, "org", (SG.StandardsBody,), "standards body").iri)
+        elif name == "committee":
+            iri = value if value.startswith(str(SGID)) else entity("committee", value)
+            term = _exists(store, iri, "technical committee", value, "ISO/TC 207/SC 7")
+        elif name == "ics":
+            if not _ICS.fullmatch(value):
+                raise ApiError(422, f"ics {value!r} is not an ICS code: write e.g. 13, 13.020 or 13.020.40")
+            term = _exists(store, str(SGID[f"ics/{value}"]), "ICS code", value, "13.020.40")
+        elif name == "status":
+            term = _controlled("status", value, "status")
+        else:
+            term = _controlled("document-type", value, "type")
+        given.append((name, value))
+        bindings.append((FRAGMENTS[name][0], term))
+    return Search(tuple(given), tuple(bindings))
+
+
+def page_rows(store: GraphStore, search: Search, limit: int, offset: int) -> list[tuple[str, str]]:
+    """(edition IRI, identifier) of one page, sorted by identifier."""
+    query = PAGE.format(
+        projection=search.projection(), patterns=search.patterns(), limit=int(limit), offset=int(offset)
+    )
+    rows = store.select(query, dict(search.bindings)).rows
+    return [(str(r["edition"]), str(r["identifier"])) for r in rows]
+
+
+class FacetCache:
+    """Counts per filter set, kept while the (read-only) graph is served."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: GraphStore, search: Search) -> dict:
+        with self._lock:
+            if search.key in self._items:
+                self._items.move_to_end(search.key)
+                return self._items[search.key]
+        counts = facet_counts(store, search)
+        with self._lock:
+            self._items[search.key] = counts
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return counts
+
+
+def facet_counts(store: GraphStore, search: Search) -> dict:
+    """{"total": n, "publisher": {iri: n}, "status": {iri: n}, "type": {iri: n}}."""
+    query = FACETS.format(patterns=search.patterns())
+    counts: dict = {"total": 0, "publisher": {}, "status": {}, "type": {}}
+    for row in store.select(query, dict(search.bindings)).rows:
+        facet, n = str(row["facet"]), int(row["n"])  # type: ignore[arg-type]
+        if facet == "total":
+            counts["total"] = n
+        elif row["value"] is not None:
+            counts[facet][str(row["value"])] = n
+    return counts
