@@ -109,29 +109,32 @@ def resolve_standard(store: GraphStore, raw: str) -> Resolved:
     raise NotFound("standard", text, suggest_standards(store, text))
 
 
-def _prefixes(text: str) -> list[tuple[str, str]]:
-    """(query, prefix) pairs to look for near misses, most specific first."""
-    out: list[tuple[str, str]] = []
+def _prefixes(text: str) -> list[list[tuple[str, str]]]:
+    """Groups of (query, prefix) to look for near misses, the most specific group first."""
     try:
         ref = identifiers.parse(text)
     except identifiers.IdentifierError:
         ref = None
     if ref is not None:
-        out.append((STANDARDS_BY_PREFIX, ref.work.lower()))
-        out.append((STANDARDS_BY_PREFIX, f"{ref.publishers[0]} {ref.number}".lower()))
-    elif text.startswith(str(SGID)) or _SLUG.fullmatch(text):
+        return [
+            [(STANDARDS_BY_PREFIX, ref.work.lower())],
+            [(STANDARDS_BY_PREFIX, f"{ref.publishers[0]} {ref.number}".lower())],
+        ]
+    if text.startswith(str(SGID)) or _SLUG.fullmatch(text):
         slug = text.rsplit("/", 1)[-1].split("_", 1)[0]
-        out.append((STANDARDS_BY_IRI_PREFIX, str(SGID[f"standard/{slug}"])))
-        out.append((STANDARDS_BY_IRI_PREFIX, str(SGID[f"edition/{slug}"])))
-    else:
-        out.append((STANDARDS_BY_PREFIX, text.lower()))
-    return out
+        return [
+            [
+                (STANDARDS_BY_IRI_PREFIX, str(SGID[f"standard/{slug}"])),
+                (STANDARDS_BY_IRI_PREFIX, str(SGID[f"edition/{slug}_"])),
+            ]
+        ]
+    return [[(STANDARDS_BY_PREFIX, text.lower())]]
 
 
 def suggest_standards(store: GraphStore, text: str) -> list[dict]:
     """Up to five existing identifiers close to `text`: editions before works, later years first."""
-    for query, prefix in _prefixes(text):
-        rows = store.select(query, {"prefix": Literal(prefix)}).rows
+    for group in _prefixes(text):
+        rows = [r for query, prefix in group for r in store.select(query, {"prefix": Literal(prefix)}).rows]
         if rows:
             found = {
                 str(r["identifier"]): (str(r["type"]) == str(SG.Standard), str(r["x"]))
