@@ -13,6 +13,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from api.app import create_app
+from api.entities import KINDS
 from api.settings import ApiSettings
 from stdgraph import config, identifiers
 from stdgraph.namespaces import SG, SGID
@@ -339,3 +340,11 @@ def test_openapi_documents_every_resource_route_with_examples(client) -> None:
     standards_q = next(p for p in spec["paths"]["/standards"]["get"]["parameters"] if p["name"] == "q")
     assert standards_q["examples"]["zh"]["value"] == "环境管理"
     assert json.dumps(spec)  # serialisable
+
+
+def test_readme_documents_every_resource_route(client) -> None:
+    readme = (config.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    spec = client.get("/openapi.json").json()
+    ours = [p for p in spec["paths"] if p.split("/")[1] in (*KINDS, "standards", "markets", "id", "ontology")]
+    missing = [p for p in ours if p.split("{")[0].rstrip("/") not in readme]
+    assert not missing, f"document these routes in README.md: {missing}"
