@@ -25,7 +25,21 @@ SUGGESTIONS = 5
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._~-]*")
 
 TYPES = "SELECT ?type WHERE { ?x a ?type }"
-# A scan of identifiers, on the 404 path only: standards whose identifier starts with the prefix.
+# On the 404 path only: works whose canonical identifier starts with the prefix (a scan of works, which
+# are fewer than editions, without LCASE: the prefix is canonical too), then the works and their editions.
+WORKS_BY_PREFIX = """
+SELECT DISTINCT ?x ?identifier ?type WHERE {
+  ?work a sg:Standard ;
+        dcterms:identifier ?workIdentifier .
+  FILTER(STRSTARTS(?workIdentifier, ?prefix))
+  ?work sg:hasEdition? ?x .
+  ?x dcterms:identifier ?identifier ;
+     a ?type .
+  FILTER(?type = sg:Edition || ?type = sg:Standard)
+}
+LIMIT 200
+"""
+# Text that is not a reference: any identifier starting with it, ignoring case.
 STANDARDS_BY_PREFIX = """
 SELECT DISTINCT ?x ?identifier ?type WHERE {
   ?x dcterms:identifier ?identifier .
@@ -117,8 +131,8 @@ def _prefixes(text: str) -> list[list[tuple[str, str]]]:
         ref = None
     if ref is not None:
         return [
-            [(STANDARDS_BY_PREFIX, ref.work.lower())],
-            [(STANDARDS_BY_PREFIX, f"{ref.publishers[0]} {ref.number}".lower())],
+            [(WORKS_BY_PREFIX, ref.work)],
+            [(WORKS_BY_PREFIX, f"{ref.work_ref.publishers[0]} {ref.number}")],
         ]
     if text.startswith(str(SGID)) or _SLUG.fullmatch(text):
         slug = text.rsplit("/", 1)[-1].split("_", 1)[0]
