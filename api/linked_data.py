@@ -84,7 +84,8 @@ def value_view(value, facts: Facts) -> dict:
         view["text"] = value.label or str(term)
         view["href"] = entity_path(str(term)) or str(term)
         view["iri"] = str(term)
-        view["secondary"] = str(term) == SECONDARY
+        level = facts.neighbours.value(term, SG.evidenceLevel)
+        view["secondary"] = str(term) == SECONDARY or str(level) == SECONDARY
     return view
 
 

@@ -83,7 +83,7 @@ def test_page_shows_facts_with_labels_sources_and_secondary_mark(client) -> None
 def test_page_lists_who_refers_to_the_entity(client) -> None:
     text = client.get("/id/edition/iso-14001_2015", headers=HTML).text
     referred = text.split("Referred to by", 1)[1]
-    assert '<a href="/id/edition/gb-t-24001_2016">GB/T 24001-2016</a>' in referred
+    assert '<a href="/id/edition/gb-t-24001_2016">GB/T 24001-2016</a> <span class="secondary"' in referred
 
 
 def test_format_parameter_and_default(client) -> None:
