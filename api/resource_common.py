@@ -186,7 +186,8 @@ def rdf_response(graph: Graph, fmt: str, headers: dict[str, str] | None = None) 
     """The graph in one of the RDF formats, with the project's prefixes."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
-    body = graph.serialize(format=SERIALIZERS[fmt], encoding="utf-8")
+    options = {"context": dict(PREFIXES), "auto_compact": True} if fmt == "jsonld" else {}
+    body = graph.serialize(format=SERIALIZERS[fmt], encoding="utf-8", **options)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Vary": "Accept", **(headers or {})})
 
 
