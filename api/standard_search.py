@@ -41,6 +41,12 @@ FRAGMENTS: dict[str, tuple[str, str]] = {  # filter -> (bound variable, pattern)
         "needle",
         "?edition dcterms:title|dcterms:identifier ?text . FILTER(CONTAINS(LCASE(STR(?text)), ?needle))",
     ),
+    # q written as a standard reference: a scan of works' canonical identifiers only, then their editions
+    "reference": (
+        "reference",
+        "?work a sg:Standard ; dcterms:identifier ?workIdentifier . "
+        "FILTER(CONTAINS(?workIdentifier, ?reference)) ?work sg:hasEdition ?edition .",
+    ),
 }
 
 PAGE = """
@@ -88,9 +94,13 @@ class Search:
     def key(self) -> tuple:
         return self.bindings
 
+    @property
+    def has_text(self) -> bool:
+        return any(name in ("needle", "reference") for name, _ in self.bindings)
+
     def patterns(self) -> str:
-        bound = {name for name, _ in self.given}
-        return "\n      ".join(FRAGMENTS[f][1] for f in FRAGMENTS if f in bound)
+        bound = {name for name, _ in self.bindings}
+        return "\n      ".join(pattern for variable, pattern in FRAGMENTS.values() if variable in bound)
 
     def projection(self) -> str:
         return " ".join(f"?{name}" for name, _ in self.bindings)
@@ -102,6 +112,15 @@ def needle(text: str) -> str:
     with contextlib.suppress(identifiers.IdentifierError):
         folded = identifiers.normalise(folded)
     return " ".join(folded.split()).lower()
+
+
+def reference_work(text: str) -> str | None:
+    """The canonical work of a standard reference (`ISO 14064` for `iso 14064-1:2018`), else None."""
+    try:
+        ref = identifiers.parse(unicodedata.normalize("NFKC", text).strip())
+    except identifiers.IdentifierError:
+        return None
+    return ref.work
 
 
 def _controlled(scheme: str, value: str, name: str) -> URIRef:
@@ -130,7 +149,13 @@ def read_search(store: GraphStore, params: dict[str, str]) -> Search:
         if name == "q":
             if len(value) > 200:
                 raise ApiError(422, "q is longer than 200 characters")
-            term = Literal(needle(value))
+            work = reference_work(value)
+            given.append((name, value))
+            if work:
+                bindings.append(("reference", Literal(work)))
+            else:
+                bindings.append(("needle", Literal(needle(value))))
+            continue
         elif name == "publisher":
             term = URIRef(resolve_entity(store, value, "org", (SG.StandardsBody,), "standards body").iri)
         elif name == "committee":
@@ -207,3 +232,40 @@ SELECT (COUNT(DISTINCT ?edition) AS ?n) WHERE {{
 def total_count(store: GraphStore, search: Search) -> int:
     rows = store.select(TOTAL.format(patterns=search.patterns()), dict(search.bindings)).rows
     return int(rows[0]["n"]) if rows else 0  # type: ignore[arg-type]
+
+
+# Text search: one scan gives every match with its facet values; total, facets and the page come from it.
+MATCHES = """
+SELECT ?edition ?identifier ?publisher ?status ?type WHERE {{
+  {{
+    SELECT DISTINCT ?edition {projection} WHERE {{
+      {patterns}
+      ?edition a sg:Edition .
+    }}
+  }}
+  ?edition dcterms:identifier ?identifier .
+  OPTIONAL {{ ?edition dcterms:publisher ?publisher }}
+  OPTIONAL {{ ?edition sg:status ?status }}
+  OPTIONAL {{ ?edition sg:documentType ?type }}
+}}
+"""
+
+
+def text_search(
+    store: GraphStore, search: Search, limit: int, offset: int
+) -> tuple[list[tuple[str, str]], dict]:
+    """(the page, the counts) of a search with text, from one pass over the matches."""
+    query = MATCHES.format(projection=search.projection(), patterns=search.patterns())
+    identifiers_of: dict[str, str] = {}
+    values: dict[str, dict[str, set[str]]] = {"publisher": {}, "status": {}, "type": {}}
+    for row in store.select(query, dict(search.bindings)).rows:
+        edition = str(row["edition"])
+        identifiers_of.setdefault(edition, str(row["identifier"]))
+        for facet in values:
+            if row[facet] is not None:
+                values[facet].setdefault(str(row[facet]), set()).add(edition)
+    ordered = sorted(identifiers_of.items(), key=lambda item: (item[1], item[0]))
+    counts: dict = {"total": len(ordered)}
+    for facet, by_value in values.items():
+        counts[facet] = {value: len(editions) for value, editions in by_value.items()}
+    return ordered[offset : offset + limit], counts

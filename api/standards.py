@@ -39,7 +39,7 @@ from api.resource_common import (
     read_page,
     resource_format,
 )
-from api.standard_search import FILTERS, FacetCache, facet_counts, page_rows, read_search
+from api.standard_search import FILTERS, FacetCache, facet_counts, page_rows, read_search, text_search
 from stdgraph import identifiers
 from stdgraph.namespaces import DCTERMS, SG, SKOS
 from stdgraph.store import GraphStore
@@ -165,8 +165,11 @@ async def list_standards(
 
         def job(store: GraphStore) -> tuple:
             search = read_search(store, params)  # type: ignore[arg-type]
-            counts = cache.get(store, search) if fmt == "json" else facet_counts(store, search)
-            rows = page_rows(store, search, page.limit, page.offset)
+            if search.has_text:
+                rows, counts = text_search(store, search, page.limit, page.offset)
+            else:
+                counts = cache.get(store, search) if fmt == "json" else facet_counts(store, search)
+                rows = page_rows(store, search, page.limit, page.offset)
             iris = [iri for iri, _ in rows]
             if fmt != "json":
                 return search, counts, describe(store, iris), None
