@@ -1,12 +1,14 @@
-"""`/standards` search: filters read from the request, one page query and one facet query, built from
-fixed fragments with every value bound (never pasted).
+"""`/standards` search: filters read from the request, queries built from fixed fragments with every
+value bound (never pasted).
 
 Each filter is a fragment anchored at its bound IRI (a publisher, a committee and its subcommittees, an
 ICS code and its narrower codes, a status, a document type); text is one pass over titles and identifiers
-(`CONTAINS` on the lower-cased text). The page is collapsed to distinct editions in a sub-select that
-projects the bound parameters (so `bind_values` starts it from them), then sorted by identifier. The total
-and the facet counts (publisher, status, type) come from two aggregate queries. The graph is read-only while
-served, so the counts of a filter set are kept (a small LRU): the unfiltered catalogue is counted once.
+(`CONTAINS` on the lower-cased text), or over the works' identifiers when it is a standard reference.
+With text, one query returns every match with its facet values, and the total, facets and page come from
+it. Without text, the page is a sub-select of distinct editions that projects the bound parameters (so
+`bind_values` starts it from them), sorted by identifier, and the total and facet counts (publisher,
+status, type) come from two aggregate queries; the graph is read-only while served, so those counts are
+kept per filter set (a small LRU): the unfiltered catalogue is counted once.
 """
 
 from __future__ import annotations
