@@ -18,7 +18,9 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -185,25 +187,47 @@ def page_rows(store: GraphStore, search: Search, limit: int, offset: int) -> lis
     return [(str(r["edition"]), str(r["identifier"])) for r in rows]
 
 
-class FacetCache:
-    """Counts per filter set, kept while the (read-only) graph is served."""
+class Cache:
+    """Answers per filter set, kept while the (read-only) graph is served; least recently used go first."""
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, compute: Callable[[GraphStore, Search], Any], size: int) -> None:
+        self.compute = compute
         self.size = size
-        self._items: OrderedDict[tuple, dict] = OrderedDict()
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, store: GraphStore, search: Search) -> dict:
+    def get(self, store: GraphStore, search: Search) -> Any:
         with self._lock:
             if search.key in self._items:
                 self._items.move_to_end(search.key)
                 return self._items[search.key]
-        counts = facet_counts(store, search)
+        value = self.compute(store, search)
         with self._lock:
-            self._items[search.key] = counts
+            self._items[search.key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return counts
+        return value
+
+
+# Above this many matches, a page is cut from the sorted identifiers of the whole match set, read once per
+# filter set without ORDER BY and sorted here: Oxigraph's ORDER BY decodes terms in every comparison and
+# took about 10x the scan itself (bench/RESULTS.md).
+SORT_HERE_ABOVE = 2000
+
+KEYS = """
+SELECT DISTINCT ?edition ?identifier WHERE {{
+  {patterns}
+  ?edition a sg:Edition ;
+           dcterms:identifier ?identifier .
+}}
+"""
+
+
+def sorted_keys(store: GraphStore, search: Search) -> list[tuple[str, str]]:
+    """(edition IRI, identifier) of every match, sorted by identifier, in one unsorted read."""
+    rows = store.select(KEYS.format(patterns=search.patterns()), dict(search.bindings)).rows
+    keys = {str(r["edition"]): str(r["identifier"]) for r in rows}
+    return sorted(keys.items(), key=lambda item: (item[1], item[0]))
 
 
 def facet_counts(store: GraphStore, search: Search) -> dict:

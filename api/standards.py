@@ -39,7 +39,16 @@ from api.resource_common import (
     read_page,
     resource_format,
 )
-from api.standard_search import FILTERS, FacetCache, facet_counts, page_rows, read_search, text_search
+from api.standard_search import (
+    FILTERS,
+    SORT_HERE_ABOVE,
+    Cache,
+    facet_counts,
+    page_rows,
+    read_search,
+    sorted_keys,
+    text_search,
+)
 from stdgraph import identifiers
 from stdgraph.namespaces import DCTERMS, SG, SKOS
 from stdgraph.store import GraphStore
@@ -59,11 +68,12 @@ ID_EXAMPLES = {
 }
 
 
-def _cache(request: Request) -> FacetCache:
+def _caches(request: Request) -> tuple[Cache, Cache]:
+    """(facet counts, sorted keys) per filter set, one pair per app."""
     state = request.app.state
-    if getattr(state, "standard_facets", None) is None:
-        state.standard_facets = FacetCache()
-    return state.standard_facets
+    if getattr(state, "standard_caches", None) is None:
+        state.standard_caches = (Cache(facet_counts, 256), Cache(sorted_keys, 8))
+    return state.standard_caches
 
 
 def _base(request: Request) -> str:
@@ -160,7 +170,7 @@ async def list_standards(
         fmt = resource_format(request)
         page = read_page(request)
         params = {name: request.query_params.get(name) for name in FILTERS}
-        cache = _cache(request)
+        facets_cache, keys_cache = _caches(request)
         base = _base(request)
 
         def job(store: GraphStore) -> tuple:
@@ -168,8 +178,11 @@ async def list_standards(
             if search.has_text:
                 rows, counts = text_search(store, search, page.limit, page.offset)
             else:
-                counts = cache.get(store, search) if fmt == "json" else facet_counts(store, search)
-                rows = page_rows(store, search, page.limit, page.offset)
+                counts = facets_cache.get(store, search)
+                if counts["total"] > SORT_HERE_ABOVE:
+                    rows = keys_cache.get(store, search)[page.offset : page.offset + page.limit]
+                else:
+                    rows = page_rows(store, search, page.limit, page.offset)
             iris = [iri for iri, _ in rows]
             if fmt != "json":
                 return search, counts, describe(store, iris), None

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 from rdflib import Graph, URIRef
 
+from api import standard_search, standards
 from api.app import create_app
 from api.entities import KINDS
 from api.settings import ApiSettings
@@ -348,3 +349,20 @@ def test_readme_documents_every_resource_route(client) -> None:
     ours = [p for p in spec["paths"] if p.split("/")[1] in (*KINDS, "standards", "markets", "id", "ontology")]
     missing = [p for p in ours if p.split("{")[0].rstrip("/") not in readme]
     assert not missing, f"document these routes in README.md: {missing}"
+
+
+@pytest.mark.parametrize("params", [{}, {"publisher": "SAC"}, {"status": "published"}])
+def test_pages_cut_from_the_sorted_keys_match_the_sorted_query(default_store, params) -> None:
+    search = standard_search.read_search(default_store, params)
+    keys = standard_search.sorted_keys(default_store, search)
+    assert len(keys) == standard_search.facet_counts(default_store, search)["total"]
+    for offset in (0, 7):
+        assert keys[offset : offset + 7] == standard_search.page_rows(default_store, search, 7, offset)
+
+
+def test_large_match_sets_page_from_the_cached_keys(default_store, monkeypatch) -> None:
+    fresh = TestClient(create_app(default_store))
+    expected = _get(fresh, "/standards", params={"limit": 9, "offset": 9})
+    monkeypatch.setattr(standards, "SORT_HERE_ABOVE", 0)
+    cut = _get(TestClient(create_app(default_store)), "/standards", params={"limit": 9, "offset": 9})
+    assert cut == expected
