@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import dumps, editor, html, named_queries, neighbourhood, recognition, search, sparql, void
+from api import (
+    dumps,
+    editor,
+    entities,
+    html,
+    linked_data,
+    named_queries,
+    neighbourhood,
+    recognition,
+    search,
+    sparql,
+    standards,
+    void,
+)
 from api.backend import oxigraph_of
 from api.settings import ApiSettings
 from stdgraph.store import GraphStore
@@ -32,5 +45,8 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     if yasgui is not None:
         app.mount("/static/vendor/yasgui", yasgui, name="yasgui")
     app.include_router(recognition.router)
+    app.include_router(standards.router)
+    app.include_router(entities.router)
+    app.include_router(linked_data.router)
     app.mount("/static", html.static_files(), name="static")
     return app

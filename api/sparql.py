@@ -331,7 +331,9 @@ def endpoint_iri(request: Request) -> str:
 # the route
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 Protocol endpoint (read-only)")
+# One route per method, so that each has its own OpenAPI operation id.
+@router.get("/sparql", summary="SPARQL 1.1 Protocol endpoint (read-only): query by GET")
+@router.post("/sparql", summary="SPARQL 1.1 Protocol endpoint (read-only): query by POST")
 async def sparql(request: Request) -> Response:
     endpoint: Endpoint = request.app.state.sparql
     settings = endpoint.settings

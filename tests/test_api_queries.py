@@ -76,7 +76,15 @@ def test_adoption_of_gb_t_24001(client) -> None:
     body = response.json()
     assert body["query"] == "adoption"
     assert body["parameters"] == {"standard": "GB/T 24001-2016"}
-    assert body["variables"] == ["standard", "adopting", "adopted", "degree", "evidence", "source"]
+    assert body["variables"] == [
+        "standard",
+        "adopting",
+        "adopted",
+        "degree",
+        "evidence",
+        "source",
+        "adoption",
+    ]
     assert body["rows"], body
     assert set(_values(body["rows"], "adopted")) == {"ISO 14001:2015"}
     assert set(_values(body["rows"], "degree")) == {"IDT"}

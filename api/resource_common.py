@@ -1,0 +1,200 @@
+"""What the resource routers (`/standards`, `/bodies`, ..., `/id/...`) share: formats, pages, workers, errors.
+
+- Formats: JSON by default; JSON-LD, Turtle, N-Triples and RDF/XML by Accept or `format=` (the RDF of the
+  resource: every triple of the entities it shows). A browser (Accept with `text/html`) gets JSON, as on
+  `/queries`. `pick_format` is a pure function of Accept and `format`, built on `api.conneg.parse_accept`.
+- Pages: `limit` (default 20, at most 200 and the row cap) and `offset`; the body has `total` and `links`
+  (`self`, `first`, `next`, `prev`), and the `Link` header carries `next` and `prev`.
+- Errors: the JSON shape of `/queries` (`{"detail": ..., ...}`), from `ApiError`.
+- Queries run in the SPARQL endpoint's workers, within its time limit.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from rdflib import Graph, URIRef
+
+from api.conneg import NotAcceptable, UnknownFormat, parse_accept
+from api.named_queries import ApiError, _integer, error
+from api.runner import QueryTimeout
+from stdgraph.namespaces import PREFIXES
+from stdgraph.store import GraphStore, QueryError
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 200
+
+# (name for `format=`, media type, rdflib serializer or None for our JSON)
+JSON = ("json", "application/json", None)
+RDF_FORMATS = (
+    ("jsonld", "application/ld+json", "json-ld"),
+    ("turtle", "text/turtle", "turtle"),
+    ("ntriples", "application/n-triples", "nt"),
+    ("rdfxml", "application/rdf+xml", "xml"),
+)
+HTML = ("html", "text/html", None)
+RESOURCE_FORMATS = (JSON, *RDF_FORMATS)
+MEDIA_TYPES = {name: media for name, media, _ in (*RESOURCE_FORMATS, HTML)}
+SERIALIZERS = {name: serializer for name, _, serializer in RDF_FORMATS}
+
+
+def pick_format(
+    offers: Sequence[tuple[str, str, str | None]], accept: str | None, format_param: str | None
+) -> str:
+    """The name of the offer to answer with: `format` first, then Accept (q, then specificity, then
+    the client's order, then ours); the first offer when the client accepts anything."""
+    names = [name for name, _, _ in offers]
+    if format_param:
+        name = format_param.strip().lower()
+        if name not in names:
+            raise UnknownFormat(f"unknown format {format_param!r}: use one of {', '.join(names)}")
+        return name
+    if not accept or not accept.strip():
+        return names[0]
+    ranges = parse_accept(accept)
+    if not ranges:
+        return names[0]
+    best: tuple | None = None
+    chosen: str | None = None
+    for preference, (name, media_type, _) in enumerate(offers):
+        matches = [(r.specificity(media_type), r) for r in ranges]
+        matches = [(s, r) for s, r in matches if s is not None]
+        if not matches:
+            continue
+        specificity, rng = max(matches, key=lambda m: (m[0], -m[1].position))
+        if rng.q <= 0:
+            continue
+        key = (rng.q, specificity, -rng.position, -preference)
+        if best is None or key > best:
+            best, chosen = key, name
+    if chosen is None:
+        raise NotAcceptable(
+            f"none of the accepted types ({accept}) is available; this resource comes as "
+            + ", ".join(media for _, media, _ in offers)
+        )
+    return chosen
+
+
+def resource_format(request: Request) -> str:
+    """json, jsonld, turtle, ntriples or rdfxml for a resource request; a browser gets json."""
+    accept = request.headers.get("accept")
+    format_param = request.query_params.get("format")
+    if not format_param and accept:
+        exact = {f"{r.type}/{r.subtype}": r.q for r in parse_accept(accept)}
+        if exact.get("text/html", 0) > 0:
+            return "json"
+    return pick_format(RESOURCE_FORMATS, accept, format_param)
+
+
+# ---------------------------------------------------------------------------------------------------
+# pages
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int
+    offset: int
+
+
+def read_page(request: Request) -> Page:
+    """`limit` and `offset`, or ApiError 422 saying what is wrong with them."""
+    params = request.query_params
+    for name in ("limit", "offset"):
+        if len(params.getlist(name)) > 1:
+            raise ApiError(422, f"parameter(s) given more than once: {name}")
+    cap = min(MAX_LIMIT, request.app.state.settings.row_cap)
+    limit = _integer("limit", params.get("limit"), min(DEFAULT_LIMIT, cap), 1, cap)
+    offset = _integer("offset", params.get("offset"), 0, 0, None)
+    return Page(limit, offset)
+
+
+def page_links(request: Request, page: Page, total: int) -> dict[str, str]:
+    """self, first, and next / prev where they exist."""
+    url = request.url
+    links = {"self": str(url), "first": str(url.include_query_params(limit=page.limit, offset=0))}
+    if page.offset + page.limit < total:
+        links["next"] = str(url.include_query_params(limit=page.limit, offset=page.offset + page.limit))
+    if page.offset > 0:
+        previous = max(0, page.offset - page.limit)
+        links["prev"] = str(url.include_query_params(limit=page.limit, offset=previous))
+    return links
+
+
+def link_header(links: dict[str, str]) -> dict[str, str]:
+    parts = [f'<{links[rel]}>; rel="{rel}"' for rel in ("next", "prev") if rel in links]
+    return {"Link": ", ".join(parts)} if parts else {}
+
+
+def check_params(request: Request, allowed: Iterable[str]) -> None:
+    """422 for a parameter the route does not take (a typo would otherwise be silently ignored)."""
+    known = {*allowed, "limit", "offset", "format"}
+    unknown = sorted({k for k in request.query_params if k not in known})
+    if unknown:
+        raise ApiError(
+            422,
+            f"unknown parameter(s): {', '.join(unknown)}; this route takes: {', '.join(sorted(known))}",
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# running and answering
+
+
+async def in_worker(request: Request, job: Callable[[GraphStore], T]) -> T:
+    """`job(store)` in a query worker within the time limit; errors come back fresh (no worker frame)."""
+    endpoint = request.app.state.sparql
+    store: GraphStore = request.app.state.store
+
+    def work(stop: threading.Event) -> T:
+        try:
+            return job(store)
+        except ApiError as exc:
+            failure: Exception = ApiError(exc.status, exc.message, **exc.extra)
+        except QueryError as exc:
+            failure = RuntimeError(f"the query failed: {exc}")
+        except Exception as exc:
+            failure = RuntimeError(f"{type(exc).__name__}: {exc}")
+        raise failure
+
+    return await endpoint.runner.run(work, endpoint.settings.query_timeout)
+
+
+def failure_response(exc: Exception) -> Response:
+    """The JSON error for an exception raised while answering a resource request."""
+    if isinstance(exc, ApiError):
+        return error(exc.status, exc.message, **exc.extra)
+    if isinstance(exc, UnknownFormat):
+        return error(400, str(exc))
+    if isinstance(exc, NotAcceptable):
+        return error(406, str(exc))
+    if isinstance(exc, QueryTimeout):
+        return error(503, str(exc))
+    return error(500, str(exc))
+
+
+HANDLED = (ApiError, UnknownFormat, NotAcceptable, QueryTimeout, RuntimeError)
+
+
+def rdf_response(graph: Graph, fmt: str, headers: dict[str, str] | None = None) -> Response:
+    """The graph in one of the RDF formats, with the project's prefixes."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    options = {"context": dict(PREFIXES), "auto_compact": True} if fmt == "jsonld" else {}
+    body = graph.serialize(format=SERIALIZERS[fmt], encoding="utf-8", **options)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Vary": "Accept", **(headers or {})})
+
+
+def json_response(body: dict, headers: dict[str, str] | None = None, status: int = 200) -> JSONResponse:
+    return JSONResponse(body, status_code=status, headers={"Vary": "Accept", **(headers or {})})
+
+
+def describe(store: GraphStore, iris: Iterable[str | URIRef]) -> Graph:
+    """Every triple whose subject is one of `iris` (the RDF view of a resource or a page)."""
+    return store.describe_nodes([str(i) for i in dict.fromkeys(iris)])
