@@ -69,6 +69,10 @@ def build(
         typer.Option("--input", help="Read one source from another folder: NAME=DIR (repeatable)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(help="Validation engine: sparql (shapes compiled to SPARQL, default) or pyshacl."),
+    ] = "sparql",
 ) -> None:
     """Read the sources, validate them with the shapes, and only then swap them into the store."""
     overrides: dict[str, Path] = {}
@@ -77,17 +81,19 @@ def build(
         if not sep or not name or not folder:
             raise fail(f"--input {item!r}: write NAME=DIR, e.g. --input curated-standards=./mydata")
         overrides[name] = Path(folder)
+    if engine not in ("sparql", "pyshacl"):
+        raise fail(f"--engine {engine!r}: use sparql or pyshacl")
     target = open_store(store, must_exist=False)
-    _build_into(target, source, data_dir, overrides, quiet)
+    _build_into(target, source, data_dir, overrides, quiet, engine)
 
 
-def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
+def _build_into(target, names, data_dir, overrides, quiet: bool, engine: str = "sparql") -> None:
     from stdgraph.build import BuildError
     from stdgraph.build import build as run_build
     from stdgraph.sources import SourceDataError
 
     try:
-        report = run_build(target, names, data_dir, overrides, progress=not quiet)
+        report = run_build(target, names, data_dir, overrides, progress=not quiet, engine=engine)
     except SourceDataError as exc:
         raise fail(f"{exc} (the store was not changed)") from None
     except BuildError as exc:
@@ -98,7 +104,10 @@ def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
     for r in report.results:
         table.add_row(r.name, str(r.rows), str(r.triples), f"{r.seconds:.2f}")
     out.print(table)
-    out.print(f"{report.triples} triples from {len(report.results)} sources in {report.seconds:.1f} s")
+    out.print(
+        f"{report.triples} triples from {len(report.results)} sources in {report.seconds:.1f} s "
+        f"(validation {report.validation_seconds:.1f} s, {report.engine})"
+    )
 
 
 @app.command()
@@ -125,10 +134,17 @@ def check() -> None:
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(help="Turtle, JSON-LD, N-Triples or RDF/XML file.")],
+    engine: Annotated[
+        str,
+        typer.Option(help="sparql (shapes compiled to SPARQL on Oxigraph, default) or pyshacl (reference)."),
+    ] = "sparql",
 ) -> None:
     """Validate a file against the shapes; exit 1 and explain each violation when it does not conform."""
+    from stdgraph.shacl_sparql import UnsupportedShapeError, validate_graph
     from stdgraph.validation import validate as run_validate
 
+    if engine not in ("sparql", "pyshacl"):
+        raise fail(f"--engine {engine!r}: use sparql or pyshacl")
     if not file.is_file():
         raise fail(f"{file} does not exist")
     graph = Graph()
@@ -136,7 +152,10 @@ def validate(
         graph.parse(file, format=_rdf_format(file))
     except Exception as exc:  # rdflib raises many parser-specific types
         raise fail(f"{file} is not valid {_rdf_format(file)}: {exc}") from None
-    report = run_validate(graph)
+    try:
+        report = validate_graph(graph) if engine == "sparql" else run_validate(graph)
+    except UnsupportedShapeError as exc:
+        raise fail(str(exc)) from None
     if report.conforms:
         out.print(f"{file}: conforms ({len(graph)} triples)")
         return
