@@ -815,14 +815,14 @@ def validate_store(
     view: list[GraphName],
     focus_graphs: Sequence[str] | None = None,
     focus_nodes: Sequence[Node] | None = None,
-    shapes: str | Path | None = None,
+    shapes: Graph | str | Path | None = None,
 ) -> ValidationReport:
     """Check the graphs of `view`, taken together, against the shapes, on the store itself.
 
     The view must hold the ontology's class hierarchy (e.g. `sgg:ontology` or a graph of
     `validation.load_context()`); `focus_graphs` / `focus_nodes` limit the focus nodes as in `run_checks`.
     """
-    compiled = compiled_shapes(shapes)
+    compiled = compile_shapes(shapes) if isinstance(shapes, Graph) else compiled_shapes(shapes)
     return report(store, view, run_checks(store, view, compiled, focus_graphs, focus_nodes))
 
 
@@ -833,7 +833,7 @@ CONTEXT = ox.NamedNode("urn:stdgraph:validation:context")
 def validate_graph(
     data: Graph | Iterable[tuple[Node, Node, Node]],
     focus_nodes: Iterable[Node | str] | None = None,
-    shapes: str | Path | None = None,
+    shapes: Graph | str | Path | None = None,
 ) -> ValidationReport:
     """`validation.validate` on Oxigraph: the data and the context in an in-memory store, then the checks."""
     store = ox.Store()
