@@ -67,7 +67,7 @@ elif kind in ("new-ox", "new-rdflib", "build"):
     from stdgraph.build import build
     from stdgraph.store import OxigraphStore
     store = OxigraphStore()
-    folder = Path(path).parent / ".bench-input"
+    folder = Path(path).parent / f".bench-input-{Path(path).stem}"
     folder.mkdir(exist_ok=True)
     link = folder / "data.nt"
     if not link.exists():
@@ -149,8 +149,14 @@ def bench_size(label: str, args: argparse.Namespace) -> dict[str, Any]:
     if not data.exists():
         print(f"generating {data.name}", file=sys.stderr)
         generate_file(data, size_of(label), args.seed)
-    results: dict[str, Any] = {}
+    previous = OUT / f"validation-{label}.json"
+    results: dict[str, Any] = (
+        json.loads(previous.read_text())["results"] if args.steps and previous.exists() else {}
+    )
     for kind in STEPS:
+        if args.steps and kind not in args.steps.split(","):
+            results.setdefault(kind, {"skipped": "not run"})
+            continue
         if kind == "pyshacl" and size_of(label) > 200_000 and not args.pyshacl_1m:
             results[kind] = {"skipped": "pass --pyshacl-1m"}
             continue
@@ -207,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
         "--pyshacl-1m", action="store_true", help="also run pySHACL above 200k triples (slow)"
     )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per step")
+    parser.add_argument(
+        "--steps",
+        default="",
+        help=f"comma-separated subset of {','.join(STEPS)}; the others are kept from the last run",
+    )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     for label in [s.strip().lower() for s in args.sizes.split(",") if s.strip()]:

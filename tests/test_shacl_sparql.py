@@ -145,3 +145,22 @@ def test_the_project_shapes_compile() -> None:
     components = {c.component for c in compiled.checks}
     assert {"SPARQLConstraintComponent", "OrConstraintComponent", "NotConstraintComponent"} <= components
     assert len(compiled.checks) > 100
+
+
+def test_the_cli_validates_with_either_engine(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from stdgraph.cli import app
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix sg: <https://w3id.org/stdgraph/ontology#> .\n"
+        "<https://w3id.org/stdgraph/id/adoption/x> a sg:Adoption .\n"
+    )
+    outputs = {}
+    for engine in ("sparql", "pyshacl"):
+        result = CliRunner().invoke(app, ["validate", "--engine", engine, str(bad)])
+        assert result.exit_code == 1, result.output
+        outputs[engine] = result.output
+    assert outputs["sparql"] == outputs["pyshacl"] and "must state its degree" in outputs["sparql"]
+    assert CliRunner().invoke(app, ["validate", "--engine", "jena", str(bad)]).exit_code == 2
