@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,7 +38,7 @@ from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from stdgraph.store import from_ox, to_ox
+from stdgraph.store import STAGING_PREFIX, from_ox, to_ox
 from stdgraph.validation import (
     DEFAULT_SHAPES,
     ValidationReport,
@@ -63,6 +64,8 @@ __all__ = [
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _FOCUS_FILTER = "__FOCUS_FILTER__"
+_FOCUS_GRAPH = "__FOCUS_GRAPH__"
+_FOCUS_TYPE = "<urn:stdgraph:validation:type>"
 
 # Parameters that describe a shape or were read elsewhere (targets by the caller); never constraints.
 _DESCRIPTIVE = {
@@ -211,18 +214,20 @@ class CompiledShapes:
     classes: dict[str, str] = field(default_factory=dict)
     """class IRI -> the placeholder its closure replaces in the query texts."""
 
-    def queries(self, subclasses: dict[str, set[str]], focus_filter: str) -> list[tuple[CompiledCheck, str]]:
-        """The runnable text of every check: closures and the focus restriction filled in."""
-        closures = {
+    def queries(
+        self, subclasses: dict[str, set[str]], focus_filter: str, focus_graph: str = "<urn:x:none>"
+    ) -> list[tuple[CompiledCheck, str]]:
+        """The runnable text of every check: closures, focus table and focus restriction filled in."""
+        slots = {
             token: " ".join(f"<{c}>" for c in sorted(subclasses.get(cls, {cls}) | {cls}))
             for cls, token in self.classes.items()
         }
-        pattern = re.compile("|".join(re.escape(t) for t in [*closures, _FOCUS_FILTER]))
+        slots[_FOCUS_FILTER] = focus_filter
+        slots[_FOCUS_GRAPH] = focus_graph
+        pattern = re.compile("|".join(re.escape(t) for t in slots))
 
         def fill(text: str) -> str:
-            return pattern.sub(
-                lambda m: focus_filter if m.group(0) == _FOCUS_FILTER else closures[m.group(0)], text
-            )
+            return pattern.sub(lambda m: slots[m.group(0)], text)
 
         return [(check, fill(check.query)) for check in self.checks]
 
@@ -460,7 +465,12 @@ class _Compiler:
         return found
 
     def focus(self, shape: Node) -> str:
-        """A sub-select of the focus nodes of a shape, with the slot for the caller's restriction."""
+        """A sub-select of the focus nodes of a shape.
+
+        Class targets read the table of (subject, type) that `run_checks` writes once per run into a
+        scratch graph, already limited to the subjects the caller checks; the other targets are
+        limited here by the caller's restriction.
+        """
         branches: list[str] = []
         classes = list(self.g.objects(shape, SH.targetClass))
         if (shape, RDF.type, RDFS.Class) in self.g:
@@ -468,15 +478,20 @@ class _Compiler:
         if classes:
             t = self.var("t")
             tokens = " ".join(self.class_token(c, shape) for c in classes)
-            branches.append(f"{{ VALUES {t} {{ {tokens} }} ?this a {t} }}")
+            branches.append(
+                f"{{ VALUES {t} {{ {tokens} }} GRAPH {_FOCUS_GRAPH} {{ ?this {_FOCUS_TYPE} {t} }} }}"
+            )
+        others: list[str] = []
         nodes = [self.term(shape, n) for n in self.g.objects(shape, SH.targetNode)]
         if nodes:
-            branches.append(f"{{ VALUES ?this {{ {' '.join(nodes)} }} }}")
+            others.append(f"{{ VALUES ?this {{ {' '.join(nodes)} }} }}")
         for p in self.g.objects(shape, SH.targetSubjectsOf):
-            branches.append(f"{{ ?this {self.term(shape, p)} {self.var('o')} }}")
+            others.append(f"{{ ?this {self.term(shape, p)} {self.var('o')} }}")
         for p in self.g.objects(shape, SH.targetObjectsOf):
-            branches.append(f"{{ {self.var('s')} {self.term(shape, p)} ?this }}")
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} {_FOCUS_FILTER} }} }}"
+            others.append(f"{{ {self.var('s')} {self.term(shape, p)} ?this }}")
+        if others:
+            branches.append(f"{{ {' UNION '.join(others)} {_FOCUS_FILTER} }}")
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }} }}"
 
     def report_fields(self, shape: Node) -> dict[str, object]:
         severity = self.g.value(shape, SH.severity)
@@ -684,6 +699,35 @@ def _subclasses(store: ox.Store, view: list[GraphName], classes: Iterable[str]) 
     return closure
 
 
+def _focus_table(
+    store: ox.Store,
+    view: list[GraphName],
+    table: str,
+    focus_graphs: Sequence[str] | None,
+    focus_nodes: Sequence[Node] | None,
+) -> None:
+    """Write (subject, type) for every subject the run checks, types read from the whole view.
+
+    One pass, driven by the subjects to check: re-checking one small source against a large store
+    costs what the source costs, not what the store holds.
+    """
+    using = "".join(f"USING <{g.value}> " for g in view if isinstance(g, ox.NamedNode))
+    if focus_graphs is not None:
+        named = "".join(f"USING NAMED <{ox.NamedNode(g).value}> " for g in focus_graphs)
+        subjects = " UNION ".join(
+            f"{{ GRAPH <{ox.NamedNode(g).value}> {{ ?this ?p ?o }} }}" for g in focus_graphs
+        )
+        start = f"{{ SELECT DISTINCT ?this WHERE {{ {subjects or 'FILTER (false)'} }} }}"
+    else:
+        named, start = "", ""
+    if focus_nodes is not None:
+        start += f" VALUES ?this {{ {' '.join(str(to_ox(n)) for n in focus_nodes)} }}"
+    store.update(
+        f"INSERT {{ GRAPH <{table}> {{ ?this {_FOCUS_TYPE} ?t }} }} {using}{named}"
+        f"WHERE {{ {start} ?this a ?t }}"
+    )
+
+
 def run_checks(
     store: ox.Store,
     view: list[GraphName],
@@ -694,25 +738,35 @@ def run_checks(
     """Run every check over the graphs of `view` (as one default graph).
 
     `focus_graphs` keeps the focus nodes that are subjects in one of those graphs (what a build checks:
-    the nodes its sources describe); `focus_nodes` keeps only the given nodes.
+    the nodes its sources describe); `focus_nodes` keeps only the given nodes. The store must be
+    writable: the run keeps its table of focus nodes in a staging graph, dropped at the end (and by
+    the next open of the store after a crash).
     """
+    if any(not isinstance(g, ox.NamedNode) for g in view):
+        raise ValueError("the validation view must list named graphs")
     subclasses = _subclasses(store, view, compiled.classes)
+    table = f"{STAGING_PREFIX}{uuid.uuid4().hex}/focus"
     results: list[_Result] = []
-    for check, text in compiled.queries(subclasses, _focus_filter(focus_graphs, focus_nodes)):
-        solutions = store.query(text, default_graph=view)
-        variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-        for solution in solutions:  # type: ignore[union-attr]
-            focus = solution["this"]
-            if focus is None:
-                continue
-            value = solution["value"] if "value" in variables else None
-            path = solution["path"] if "path" in variables else None
-            if value is None and check.value_is_focus:
-                value = focus
-            bindings = {}
-            if check.substitute:
-                bindings = {v: from_ox(solution[v]) for v in variables if solution[v] is not None}
-            results.append(_Result(check, focus, value, path, bindings))  # type: ignore[arg-type]
+    try:
+        _focus_table(store, view, table, focus_graphs, focus_nodes)
+        texts = compiled.queries(subclasses, _focus_filter(focus_graphs, focus_nodes), f"<{table}>")
+        for check, text in texts:
+            solutions = store.query(text, default_graph=view)
+            variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+            for solution in solutions:  # type: ignore[union-attr]
+                focus = solution["this"]
+                if focus is None:
+                    continue
+                value = solution["value"] if "value" in variables else None
+                path = solution["path"] if "path" in variables else None
+                if value is None and check.value_is_focus:
+                    value = focus
+                bindings = {}
+                if check.substitute:
+                    bindings = {v: from_ox(solution[v]) for v in variables if solution[v] is not None}
+                results.append(_Result(check, focus, value, path, bindings))  # type: ignore[arg-type]
+    finally:
+        store.remove_graph(ox.NamedNode(table))
     return _dedupe(results)
 
 
