@@ -1,8 +1,8 @@
 """The shapes compiled to SPARQL: the same results as pySHACL, and a loud refusal of what it cannot compile.
 
-Every shape fixture of tests/shapes is compared in tests/test_shapes.py (it shares pySHACL's runs);
-here: the default build, SHACL Core components the project's shapes do not use yet, focus nodes,
-and the refusals.
+Every shape fixture of tests/shapes is compared in tests/test_shapes.py and the default build in
+tests/test_default_graph.py (they share pySHACL's runs); here: SHACL Core components the project's
+shapes do not use yet, focus nodes, the refusals and the CLI.
 """
 
 from __future__ import annotations
@@ -98,18 +98,6 @@ def test_focus_nodes_limit_the_check_to_their_own_results() -> None:
     assert {v.focus_node for v in found.violations} == {only}
     assert _keys(found) == {k for k in _keys(everything) if k[0] == only}
     assert validate_graph(data, shapes=shapes, focus_nodes=[]).conforms
-
-
-def test_the_default_build_gives_both_engines_the_same_results(default_whole_graph, default_pyshacl_report):
-    found = validate_graph(default_whole_graph)
-    assert _keys(found) == _keys(default_pyshacl_report)
-    assert found.conforms == default_pyshacl_report.conforms
-    by_key = {
-        (v.focus_node, v.path, v.constraint_component, v.value): v for v in default_pyshacl_report.violations
-    }
-    for violation in found.violations:  # the warnings of the shipped data: worded the same way
-        twin = by_key[(violation.focus_node, violation.path, violation.constraint_component, violation.value)]
-        assert (violation.message, violation.focus_label) == (twin.message, twin.focus_label)
 
 
 @pytest.mark.parametrize(
