@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from stdgraph.shacl_sparql import validate_store
+from stdgraph.shacl_sparql import UnsupportedShapeError, validate_store
 from stdgraph.sources import (
     DataFile,
     Source,
@@ -143,7 +143,10 @@ def validate_staged(
     target = store.oxigraph
     if store.path is not None:
         target = _in_memory(target, view)
-    whole = validate_store(target, view, focus_graphs=list(staged.values()))
+    try:
+        whole = validate_store(target, view, focus_graphs=list(staged.values()))
+    except UnsupportedShapeError as exc:
+        raise BuildError(f"the store was not changed: {exc}") from None
     if not whole.violations:
         return {name: ValidationReport(conforms=True) for name in staged}
     subjects = _subjects_by_graph(target, list(staged.values()), {v.focus_node for v in whole.violations})

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from stdgraph.build import ONTOLOGY, BuildError, build
 from stdgraph.identifiers import edition_iri, normalise, parse, standard_iri
@@ -245,7 +245,7 @@ def test_sh_class_reads_the_graphs_the_build_leaves_in_place(built, tmp_path: Pa
 
 CRASH = """
 import os, sys
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from stdgraph.build import build
 from stdgraph.sources import Source
 from stdgraph.store import STAGING_PREFIX, OxigraphStore
@@ -288,3 +288,28 @@ def test_a_crash_mid_stream_leaves_the_live_graphs_and_only_staging_graphs_dropp
     reopened = OxigraphStore(location)
     assert not [g for g in reopened.named_graphs() if g.startswith(STAGING_PREFIX)]
     assert snapshot(reopened) == before
+
+
+def test_a_shape_the_compiler_cannot_run_stops_the_build_by_name(built, tmp_path: Path, monkeypatch) -> None:
+    import stdgraph.shacl_sparql as compiler
+
+    store, source = built
+    before = snapshot(store)
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix sg: <https://w3id.org/stdgraph/ontology#> .\n"
+        "<https://example.org/ClosedShape> a sh:NodeShape ; sh:targetClass sg:Adoption ; sh:closed true .\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(compiler, "DEFAULT_SHAPES", shapes)
+    monkeypatch.setattr(
+        compiler, "compiled_shapes", lambda path=None: compiler.compile_shapes(Graph().parse(shapes))
+    )
+    with pytest.raises(BuildError, match=r"ClosedShape: the parameter sh:closed is not supported"):
+        build(
+            store,
+            sources=[source],
+            overrides={source.name: write_rows(tmp_path / "again", GOOD)},
+            progress=False,
+        )
+    assert snapshot(store) == before
