@@ -212,6 +212,16 @@ class CompiledShapes:
 
     checks: list[CompiledCheck] = field(default_factory=list)
     classes: dict[str, str] = field(default_factory=dict)
+    focus_info: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
+    """focus sub-select -> (its target classes, whether it has targets other than classes)."""
+
+    def needed(self, check: CompiledCheck, present: set[str], subclasses: dict[str, set[str]]) -> bool:
+        """False when no focus node can exist: class targets only, and no such class in the focus table."""
+        for focus, (classes, others) in self.focus_info.items():
+            if focus in check.query:
+                return others or any((subclasses.get(c, {c}) | {c}) & present for c in classes)
+        return True
+
     """class IRI -> the placeholder its closure replaces in the query texts."""
 
     def queries(
@@ -491,7 +501,9 @@ class _Compiler:
             others.append(f"{{ {self.var('s')} {self.term(shape, p)} ?this }}")
         if others:
             branches.append(f"{{ {' UNION '.join(others)} {_FOCUS_FILTER} }}")
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }} }}"
+        text = f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }} }}"
+        self.result.focus_info[text] = (tuple(str(c) for c in classes), bool(others))
+        return text
 
     def report_fields(self, shape: Node) -> dict[str, object]:
         severity = self.g.value(shape, SH.severity)
@@ -750,7 +762,15 @@ def run_checks(
     try:
         _focus_table(store, view, table, focus_graphs, focus_nodes)
         texts = compiled.queries(subclasses, _focus_filter(focus_graphs, focus_nodes), f"<{table}>")
+        present = {
+            row["t"].value  # type: ignore[index]
+            for row in store.query(
+                f"SELECT DISTINCT ?t WHERE {{ GRAPH <{table}> {{ ?s {_FOCUS_TYPE} ?t }} }}"
+            )
+        }
         for check, text in texts:
+            if not compiled.needed(check, present, subclasses):
+                continue
             solutions = store.query(text, default_graph=view)
             variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
             for solution in solutions:  # type: ignore[union-attr]
