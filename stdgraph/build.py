@@ -1,26 +1,36 @@
-"""Build the graph: read sources, validate what they touch, then swap them into the store at once.
+"""Build the graph: stream sources into staging graphs, validate them there, then swap them in at once.
 
-Nothing reaches the store until every source has been read and has passed the shapes, so a broken
-source leaves the store exactly as it was. Each source is validated together with the one-hop
-description of every node it mentions (from the other sources of the build and from the store), which
-checks the merged view of those nodes without validating the whole graph.
+Nothing reaches the live graphs until every source has been read and has passed the shapes, so a
+broken source leaves the store exactly as it was (its staging graphs are dropped; after a crash, the
+next writable open drops them). Each source's nodes are checked against the store as it will be after
+the swap: the other staged sources, the live graphs that stay, the ontology's class hierarchy.
 """
 
 from __future__ import annotations
 
+import io
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from stdgraph.namespaces import SG
-from stdgraph.sources import DataFile, LoadedSource, Source, SourceInput, read_source, registry
-from stdgraph.store import GraphStore
-from stdgraph.terms import Triple
-from stdgraph.validation import ValidationReport, validate
+from stdgraph.namespaces import META_GRAPH
+from stdgraph.shacl_sparql import UnsupportedShapeError, validate_store
+from stdgraph.sources import (
+    DataFile,
+    Source,
+    SourceDataError,
+    SourceInput,
+    provenance_graph,
+    registry,
+)
+from stdgraph.store import GraphStore, OxigraphStore, Staging, from_ox
+from stdgraph.terms import CellError, Triple
+from stdgraph.validation import ValidationReport, load_context, validate
 
 
 def _turtle_triples(src: SourceInput) -> Iterable[Triple]:
@@ -61,6 +71,8 @@ class SourceResult:
 class BuildReport:
     results: list[SourceResult] = field(default_factory=list)
     seconds: float = 0.0
+    validation_seconds: float = 0.0
+    engine: str = "sparql"
 
     @property
     def triples(self) -> int:
@@ -93,35 +105,102 @@ def source_directory(source: Source, data_dir: Path | None, overrides: dict[str,
     return source.default_dir()
 
 
-def validation_context(
-    loaded: LoadedSource, others: Sequence[LoadedSource], store: GraphStore, replaced: set[str]
-) -> Graph:
-    """The one-hop description, from elsewhere, of every IRI the source mentions."""
-    nodes = {n for triple in loaded.graph for n in (triple[0], triple[2]) if isinstance(n, URIRef)}
-    context = Graph()
-    for other in others:
-        if other is loaded:
-            continue
-        for node in nodes:
-            for p, o in other.graph.predicate_objects(node):
-                context.add((node, p, o))
-    context += store.describe_nodes((str(n) for n in nodes), exclude_graphs=replaced)
-    return context
+ENGINES = ("sparql", "pyshacl")
 
 
-def validate_loaded(
-    loaded: LoadedSource, others: Sequence[LoadedSource], store: GraphStore
-) -> ValidationReport:
-    """Validate a source with its context, keeping only the results about nodes the source describes.
+def stream_source(source: Source, directory: Path) -> tuple[SourceInput, Iterator[Triple]]:
+    """A source's triples as they are made, cell errors turned into SourceDataError with file and line."""
+    src_input = SourceInput(source, directory)
 
-    Filtering the report is much faster than pySHACL's `focus_nodes`, which still walks the whole
-    graph per shape (103 s against 19 s for the 7,000 codes of HS 2022).
+    def triples() -> Iterator[Triple]:
+        try:
+            yield from source.triples(src_input)
+        except CellError as exc:
+            raise SourceDataError(f"{source.name}: {exc}") from None
+
+    return src_input, triples()
+
+
+def validate_staged(
+    stage: Staging, store: GraphStore, staged: dict[str, str], engine: str = "sparql"
+) -> dict[str, ValidationReport]:
+    """Check every staged source graph, with everything else the build leaves in the store.
+
+    The data seen is the store as it will be after the swap (staged graphs, live graphs that are not
+    replaced) plus the ontology's class hierarchy and the vocabularies; the focus nodes are the
+    subjects of each source. `engine="sparql"` runs the compiled shapes on Oxigraph once for all the
+    sources; `"pyshacl"` runs pySHACL per source on its graph and the one-hop description of every node
+    it mentions, as stdgraph did before (the reference, and minutes for the catalogues).
     """
-    replaced = {str(o.source.graph_iri) for o in others}
+    if engine not in ENGINES:
+        raise BuildError(f"unknown validation engine {engine!r}: use {' or '.join(ENGINES)}")
+    if not staged:
+        return {}
+    if engine == "pyshacl":
+        return {name: _pyshacl_staged(store, stage, graph) for name, graph in staged.items()}
+    if not isinstance(store, OxigraphStore):
+        raise BuildError("the sparql validation engine needs an Oxigraph store; use the pyshacl engine")
+    context = stage.add("validation-context", load_context())
+    view = [ox.NamedNode(g) for g in [*stage.view(), context]]
+    target = store.oxigraph
+    if store.path is not None:
+        target = _in_memory(target, view)
+    try:
+        whole = validate_store(target, view, focus_graphs=list(staged.values()))
+    except UnsupportedShapeError as exc:
+        raise BuildError(f"the store was not changed: {exc}") from None
+    if not whole.violations:
+        return {name: ValidationReport(conforms=True) for name in staged}
+    subjects = _subjects_by_graph(target, list(staged.values()), {v.focus_node for v in whole.violations})
+    reports = {}
+    for name, graph in staged.items():
+        kept = [v for v in whole.violations if graph in subjects.get(v.focus_node, ())]
+        reports[name] = ValidationReport(
+            conforms=not any(v.severity == "Violation" for v in kept), violations=kept
+        )
+    return reports
+
+
+def _in_memory(store: ox.Store, view: list[ox.NamedNode]) -> ox.Store:
+    """A copy of the view in memory: the compiled checks run 6x faster there than on RocksDB.
+
+    Measured on the default build: 18 s of CPU on disk against 2.9 s in memory, copy included; the
+    copy holds the whole view (about 350 bytes a triple), the price of checking against all of it.
+    """
+    mirror = ox.Store()
+    for graph in view:
+        mirror.bulk_extend(store.quads_for_pattern(None, None, None, graph))
+    return mirror
+
+
+def _subjects_by_graph(store: ox.Store, graphs: list[str], nodes: set[str]) -> dict[str, set[str]]:
+    """For each node, the staged graphs in which it is a subject (to file a violation under its source)."""
+    found: dict[str, set[str]] = {}
+    named = [n for n in nodes if not n.startswith("_:")]
+    for start in range(0, len(named), 500):
+        values = " ".join(str(ox.NamedNode(n)) for n in named[start : start + 500])
+        graph_values = " ".join(f"<{g}>" for g in graphs)
+        rows = store.query(
+            f"SELECT DISTINCT ?f ?g WHERE {{ VALUES ?f {{ {values} }} VALUES ?g {{ {graph_values} }} "
+            "GRAPH ?g { ?f ?p ?o } }"
+        )
+        for row in rows:  # type: ignore[union-attr]
+            found.setdefault(row["f"].value, set()).add(row["g"].value)
+    for n in nodes - set(named):
+        found[n] = set(graphs)
+    return found
+
+
+def _pyshacl_staged(store: GraphStore, stage: Staging, staging_graph: str) -> ValidationReport:
+    if not isinstance(store, OxigraphStore):
+        raise BuildError("staged validation needs an Oxigraph store")
     data = Graph()
-    data += loaded.graph
-    data += validation_context(loaded, others, store, replaced)
-    subjects = {str(s) for s in loaded.graph.subjects()}
+    for triple in store.graph_triples(staging_graph):
+        data.add(triple)
+    subjects = {str(s) for s in data.subjects()}
+    nodes = {n for triple in data for n in (triple[0], triple[2]) if isinstance(n, URIRef)}
+    excluded = set(store.named_graphs()) - set(stage.view())  # the live graphs being replaced
+    data += store.describe_nodes((str(n) for n in nodes), exclude_graphs=excluded)
     report = validate(data)
     kept = [v for v in report.violations if v.focus_node in subjects]
     return ValidationReport(
@@ -138,48 +217,99 @@ def build(
     overrides: dict[str, Path] | None = None,
     progress: bool = True,
     sources: Sequence[Source] | None = None,
+    engine: str = "sparql",
 ) -> BuildReport:
-    """Read, validate and swap in the selected sources (the default graph when none are named)."""
+    """Stream, validate and swap in the selected sources (the default graph when none are named).
+
+    Each source streams its triples straight into a staging graph of the store (Oxigraph's bulk
+    loader, no rdflib graph of the source); the staged graphs are checked against the shapes there,
+    and only if every source conforms are they swapped in, in one atomic update. Any error before
+    that drops the staging graphs and leaves the live graphs as they were.
+    """
+    if engine not in ENGINES:
+        raise BuildError(f"unknown validation engine {engine!r}: use {' or '.join(ENGINES)}")
+    if not isinstance(store, OxigraphStore):
+        return _build_elsewhere(store, names, data_dir, overrides, progress, sources, engine)
     started = time.perf_counter()
     sources = list(sources) if sources is not None else select_sources(names)
     overrides = overrides or {}
     report = BuildReport()
-    loaded: list[LoadedSource] = []
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), disable=not progress
-    ) as bar:
+    meta = Graph()
+    staged: dict[str, str] = {}
+    with (
+        store.staging() as stage,
+        Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), disable=not progress
+        ) as bar,
+    ):
         task = bar.add_task("reading sources", total=len(sources))
         for source in sources:
             bar.update(task, description=f"reading {source.name}")
             t0 = time.perf_counter()
-            item = read_source(source, source_directory(source, data_dir, overrides))
-            loaded.append(item)
+            src_input, triples = stream_source(source, source_directory(source, data_dir, overrides))
+            name = str(source.graph_iri)
+            staging = stage.load(name, triples)
+            count = stage.count(name)
+            if source is not ONTOLOGY:
+                staged[name] = staging
+            meta += provenance_graph(source, src_input, count)
             report.results.append(
-                SourceResult(source.name, len(item.graph), _rows(item), time.perf_counter() - t0)
+                SourceResult(source.name, count, src_input.rows_read, time.perf_counter() - t0)
             )
             bar.advance(task)
-        task = bar.add_task("validating", total=len(loaded))
+        bar.update(task, description=f"validating ({engine})")
+        t0 = time.perf_counter()
+        reports = validate_staged(stage, store, staged, engine)
+        seconds = time.perf_counter() - t0
         failures = []
-        for item, result in zip(loaded, report.results, strict=True):
-            bar.update(task, description=f"validating {item.source.name}")
-            if item.source is not ONTOLOGY:
-                t0 = time.perf_counter()
-                result.report = validate_loaded(item, loaded, store)
-                result.seconds += time.perf_counter() - t0
-                if not result.report.conforms:
-                    failures.append(result)
-            bar.advance(task)
-    if failures:
-        details = "\n\n".join(f"source {r.name}:\n{r.report.text()}" for r in failures if r.report)
-        raise BuildError(f"the store was not changed: {len(failures)} source(s) do not conform.\n{details}")
-    meta = Graph()
-    for item in loaded:
-        meta += item.provenance
-    store.replace_graphs({str(i.source.graph_iri): i.graph for i in loaded}, meta)
+        for source, result in zip(sources, report.results, strict=True):
+            result.report = reports.get(str(source.graph_iri))
+            if result.report is not None and not result.report.conforms:
+                failures.append(result)
+        report.validation_seconds, report.engine = seconds, engine
+        if failures:
+            details = "\n\n".join(f"source {r.name}:\n{r.report.text()}" for r in failures if r.report)
+            raise BuildError(
+                f"the store was not changed: {len(failures)} source(s) do not conform.\n{details}"
+            )
+        stage.commit(meta)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _rows(item: LoadedSource) -> int:
-    value = item.provenance.value(item.source.graph_iri, SG.rowCount)
-    return int(value) if value is not None else 0
+def _build_elsewhere(
+    store: GraphStore,
+    names: Sequence[str] | None,
+    data_dir: Path | None,
+    overrides: dict[str, Path] | None,
+    progress: bool,
+    sources: Sequence[Source] | None,
+    engine: str,
+) -> BuildReport:
+    """Build for a store that cannot stage in place (a remote SPARQL server): copy its graphs into a
+    local in-memory store, build and validate there exactly as for the embedded store, then hand the
+    new graphs and their provenance to the store's own all-or-nothing `replace_graphs`."""
+    local = OxigraphStore()
+    dump = io.BytesIO()
+    store.export(dump, "nquads")
+    if dump.getvalue():
+        local.oxigraph.bulk_load(dump.getvalue(), format=ox.RdfFormat.N_QUADS)
+    report = build(local, names, data_dir, overrides, progress, sources, engine)
+    chosen = list(sources) if sources is not None else select_sources(names)
+    graphs = {str(source.graph_iri): _graph_of(local, str(source.graph_iri)) for source in chosen}
+    meta = Graph()
+    for row in local.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(META_GRAPH)):
+        subject = row.subject.value
+        if any(subject == g or subject.startswith(f"{g}/") for g in graphs):
+            meta.add((from_ox(row.subject), from_ox(row.predicate), from_ox(row.object)))
+    started = time.perf_counter()
+    store.replace_graphs(graphs, meta)
+    report.seconds += time.perf_counter() - started
+    return report
+
+
+def _graph_of(store: OxigraphStore, name: str) -> Graph:
+    graph = Graph()
+    for triple in store.graph_triples(name):
+        graph.add(triple)
+    return graph

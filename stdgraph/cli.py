@@ -112,6 +112,10 @@ def build(
     endpoint: EndpointOption = None,
     update_endpoint: UpdateEndpointOption = None,
     graph_store: GraphStoreOption = None,
+    engine: Annotated[
+        str,
+        typer.Option(help="Validation engine: sparql (shapes compiled to SPARQL, default) or pyshacl."),
+    ] = "sparql",
 ) -> None:
     """Read the sources, validate them with the shapes, and only then swap them into the store."""
     overrides: dict[str, Path] = {}
@@ -120,13 +124,15 @@ def build(
         if not sep or not name or not folder:
             raise fail(f"--input {item!r}: write NAME=DIR, e.g. --input curated-standards=./mydata")
         overrides[name] = Path(folder)
+    if engine not in ("sparql", "pyshacl"):
+        raise fail(f"--engine {engine!r}: use sparql or pyshacl")
     names = source
     if data_dir is not None and not source:
         names, skipped = sources_in(data_dir)
         for name, folder in skipped:
             out.print(f"skipped {name}: no folder {folder}", highlight=False)
     target = open_store(store, False, endpoint, update_endpoint, graph_store)
-    _build_into(target, names, data_dir, overrides, quiet)
+    _build_into(target, names, data_dir, overrides, quiet, engine)
 
 
 def sources_in(data_dir: Path) -> tuple[list[str], list[tuple[str, Path]]]:
@@ -151,14 +157,14 @@ def sources_in(data_dir: Path) -> tuple[list[str], list[tuple[str, Path]]]:
     return names, skipped
 
 
-def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
+def _build_into(target, names, data_dir, overrides, quiet: bool, engine: str = "sparql") -> None:
     from stdgraph.build import BuildError
     from stdgraph.build import build as run_build
     from stdgraph.sources import SourceDataError
     from stdgraph.store import QueryError
 
     try:
-        report = run_build(target, names, data_dir, overrides, progress=not quiet)
+        report = run_build(target, names, data_dir, overrides, progress=not quiet, engine=engine)
     except SourceDataError as exc:
         raise fail(f"{exc} (the store was not changed)") from None
     except BuildError as exc:
@@ -172,7 +178,10 @@ def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
         table.add_row(r.name, str(r.rows), str(r.triples), f"{r.seconds:.2f}")
     out.print(table)
     _print_build_notes(target, [r.name for r in report.results])
-    out.print(f"{report.triples} triples from {len(report.results)} sources in {report.seconds:.1f} s")
+    out.print(
+        f"{report.triples} triples from {len(report.results)} sources in {report.seconds:.1f} s "
+        f"(validation {report.validation_seconds:.1f} s, {report.engine})"
+    )
 
 
 def _print_build_notes(target, names: list[str]) -> None:
@@ -298,10 +307,17 @@ def check() -> None:
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(help="Turtle, JSON-LD, N-Triples or RDF/XML file.")],
+    engine: Annotated[
+        str,
+        typer.Option(help="sparql (shapes compiled to SPARQL on Oxigraph, default) or pyshacl (reference)."),
+    ] = "sparql",
 ) -> None:
     """Validate a file against the shapes; exit 1 and explain each violation when it does not conform."""
+    from stdgraph.shacl_sparql import UnsupportedShapeError, validate_graph
     from stdgraph.validation import validate as run_validate
 
+    if engine not in ("sparql", "pyshacl"):
+        raise fail(f"--engine {engine!r}: use sparql or pyshacl")
     if not file.is_file():
         raise fail(f"{file} does not exist")
     graph = Graph()
@@ -309,7 +325,10 @@ def validate(
         graph.parse(file, format=_rdf_format(file))
     except Exception as exc:  # rdflib raises many parser-specific types
         raise fail(f"{file} is not valid {_rdf_format(file)}: {exc}") from None
-    report = run_validate(graph)
+    try:
+        report = validate_graph(graph) if engine == "sparql" else run_validate(graph)
+    except UnsupportedShapeError as exc:
+        raise fail(str(exc)) from None
     if report.conforms:
         out.print(f"{file}: conforms ({len(graph)} triples)")
         return

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from stdgraph.build import ONTOLOGY, BuildError, build
 from stdgraph.identifiers import edition_iri, normalise, parse, standard_iri
 from stdgraph.namespaces import DCTERMS, RDF, SG, entity, org, vocab
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
-from stdgraph.store import OxigraphStore
+from stdgraph.store import STAGING_PREFIX, OxigraphStore
 from stdgraph.terms import date_literal, sourced
 
 COLUMNS = ("adopting", "adopted", "degree", "issued", "source", "confidence")
@@ -155,3 +159,157 @@ def test_rebuilding_replaces_rather_than_adds(built, tmp_path: Path) -> None:
     )
     assert store.triple_counts()[str(source.graph_iri)] == before
     assert len(store.select("SELECT ?g WHERE { GRAPH sgg:meta { ?g a sg:SourceGraph } }", {}).rows) == 2
+
+
+# --- scale: streamed sources, staging, the compiled shapes ---------------------------------------
+
+
+def many_rows(n: int, bad: int | None = None) -> list[str]:
+    """n adoptions by distinct editions (GB/T 1xxxx-2016 adopts ISO 14001:2015); row `bad` has no degree."""
+    rows = []
+    for i in range(n):
+        row = GOOD.replace("24001", str(10000 + i))
+        rows.append(row.replace(",IDT,", ",,") if i == bad else row)
+    return rows
+
+
+def test_a_large_streamed_source_with_one_bad_row_is_refused_and_changes_nothing(
+    built, tmp_path: Path
+) -> None:
+    store, source = built
+    before = snapshot(store)
+    rows = many_rows(1000, bad=234)
+    with pytest.raises(BuildError) as info:
+        build(
+            store,
+            sources=[source],
+            overrides={source.name: write_rows(tmp_path / "big", *rows)},
+            progress=False,
+        )
+    message = str(info.value)
+    assert "store was not changed" in message and "1 violation on 1 entity" in message
+    assert "GB/T 10234-2016 → adopts ISO 14001:2015" in message  # the row, named as a curator would
+    assert "An adoption must state its degree" in message
+    assert snapshot(store) == before
+    assert not [g for g in store.named_graphs() if g.startswith(STAGING_PREFIX)]
+
+
+def test_a_large_streamed_source_that_conforms_is_swapped_in(built, tmp_path: Path) -> None:
+    store, source = built
+    report = build(
+        store,
+        sources=[source],
+        overrides={source.name: write_rows(tmp_path / "big", *many_rows(1000))},
+        progress=False,
+    )
+    [result] = report.results
+    assert result.rows == 1000 and result.report is not None and result.report.conforms
+    assert store.triple_counts()[str(source.graph_iri)] == result.triples
+    recorded = store.select(
+        "SELECT ?n WHERE { GRAPH sgg:meta { ?g void:triples ?n } }", {"g": source.graph_iri}
+    )
+    assert [int(n) for n in recorded.column("n")] == [result.triples]
+
+
+def test_the_pyshacl_engine_refuses_the_same_row(built, tmp_path: Path) -> None:
+    store, source = built
+    before = snapshot(store)
+    with pytest.raises(BuildError, match="An adoption must state its degree"):
+        build(
+            store,
+            sources=[source],
+            overrides={source.name: write_rows(tmp_path / "bad", GOOD.replace(",IDT,", ",,"))},
+            progress=False,
+            engine="pyshacl",
+        )
+    assert snapshot(store) == before
+
+
+def test_sh_class_reads_the_graphs_the_build_leaves_in_place(built, tmp_path: Path) -> None:
+    """An edition's publisher typed only by another live graph still counts as a standards body."""
+    store, _ = built
+    typed_elsewhere = Source(
+        name="test-publishers",
+        title="t",
+        publisher="tests",
+        homepage="https://example.org/tests",
+        licence="CC0-1.0",
+        files=(),
+        triples=lambda _src: iter(
+            [(URIRef(edition_iri("GB/T 24001-2016")), DCTERMS.publisher, URIRef(org("SAC", "CN")))]
+        ),
+    )
+    build(store, sources=[typed_elsewhere], progress=False)
+    assert store.ask("ASK WHERE { GRAPH ?g { ?e dcterms:publisher ?p } }", {"g": typed_elsewhere.graph_iri})
+
+
+CRASH = """
+import os, sys
+from rdflib import Graph, Literal, URIRef
+from stdgraph.build import build
+from stdgraph.sources import Source
+from stdgraph.store import STAGING_PREFIX, OxigraphStore
+
+def triples(_src):
+    for i in range(50_000):
+        if i == 20_000:
+            os._exit(3)  # the process dies mid-stream: no exception handler, no clean-up
+        yield URIRef(f"https://example.org/x{i}"), URIRef("https://example.org/p"), Literal(i)
+
+source = Source(name="test-adoptions", title="t", publisher="t", homepage="https://example.org/t",
+                licence="CC0-1.0", files=(), triples=triples)
+build(OxigraphStore(sys.argv[1]), sources=[source], progress=False)
+"""
+
+
+def test_a_crash_mid_stream_leaves_the_live_graphs_and_only_staging_graphs_dropped_on_open(
+    tmp_path: Path,
+) -> None:
+    location = tmp_path / "store"
+    store = OxigraphStore(location)
+    source = make_source(tmp_path)
+    build(
+        store,
+        sources=[ONTOLOGY, source],
+        overrides={source.name: write_rows(tmp_path / "good", GOOD)},
+        progress=False,
+    )
+    store.flush()
+    before = snapshot(store)
+    del store
+    gc.collect()  # release RocksDB's lock for the child
+    child = subprocess.run(
+        [sys.executable, "-c", CRASH, str(location)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        capture_output=True,
+        timeout=300,
+    )
+    assert child.returncode == 3, child.stderr.decode()
+    reopened = OxigraphStore(location)
+    assert not [g for g in reopened.named_graphs() if g.startswith(STAGING_PREFIX)]
+    assert snapshot(reopened) == before
+
+
+def test_a_shape_the_compiler_cannot_run_stops_the_build_by_name(built, tmp_path: Path, monkeypatch) -> None:
+    import stdgraph.shacl_sparql as compiler
+
+    store, source = built
+    before = snapshot(store)
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix sg: <https://w3id.org/stdgraph/ontology#> .\n"
+        "<https://example.org/ClosedShape> a sh:NodeShape ; sh:targetClass sg:Adoption ; sh:closed true .\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(compiler, "DEFAULT_SHAPES", shapes)
+    monkeypatch.setattr(
+        compiler, "compiled_shapes", lambda path=None: compiler.compile_shapes(Graph().parse(shapes))
+    )
+    with pytest.raises(BuildError, match=r"ClosedShape: the parameter sh:closed is not supported"):
+        build(
+            store,
+            sources=[source],
+            overrides={source.name: write_rows(tmp_path / "again", GOOD)},
+            progress=False,
+        )
+    assert snapshot(store) == before

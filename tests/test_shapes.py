@@ -16,6 +16,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from stdgraph.shacl_sparql import validate_graph
 from stdgraph.validation import ValidationReport, load_shapes, validate
 
 CASES = Path(__file__).parent / "shapes"
@@ -138,3 +139,37 @@ def test_every_property_shape_speaks_to_curators() -> None:
         assert shapes.value(shape, SH.name), f"{shape} has no sh:name"
     for constraint in _sparql_constraints():
         assert shapes.value(constraint, SH.message), f"{constraint} has no sh:message"
+
+
+@pytest.mark.parametrize("path", _files("valid") + _files("invalid"), ids=_id)
+def test_the_compiled_sparql_engine_reports_what_pyshacl_reports(path: Path) -> None:
+    """stdgraph.shacl_sparql on Oxigraph: the same results, worded the same, as pySHACL's."""
+    graph, expected = _run(path)
+    found = validate_graph(graph)
+    assert found.conforms == expected.conforms
+    keys = {(v.focus_node, v.path, v.constraint_component) for v in found.violations}
+    assert keys == {(v.focus_node, v.path, v.constraint_component) for v in expected.violations}, found.text()
+    messages = _messages(expected)
+    for v in found.violations:
+        assert v.message in messages[(v.focus_node, v.path, v.constraint_component)], v
+    assert sorted(_described(found)) == sorted(_described(expected))
+
+
+def _described(report: ValidationReport) -> list[tuple[str, ...]]:
+    fields = ("focus_node", "path", "value", "severity", "shape", "focus_label", "property_name")
+    return [tuple(str(getattr(v, f)) for f in fields) for v in report.violations]
+
+
+def _messages(report: ValidationReport) -> dict[tuple[str, str | None, str], set[str]]:
+    """Every message pySHACL attached to each result (it lists a shape's and a constraint's, unordered)."""
+    found: dict[tuple[str, str | None, str], set[str]] = {}
+    results = report.results_graph
+    assert results is not None
+    for v in report.violations:
+        found.setdefault((v.focus_node, v.path, v.constraint_component), set()).add(v.message)
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = str(results.value(result, SH.focusNode))
+        component = str(results.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1]
+        for key in [k for k in found if k[0] == focus and k[2] == component]:
+            found[key] |= {str(m) for m in results.objects(result, SH.resultMessage)}
+    return found
