@@ -14,16 +14,15 @@ from pathlib import Path
 import pycountry
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from ingest import agreement_matching as am
 from ingest import desta, tota, trend
-from stdgraph import build as build_module
 from stdgraph import config
 from stdgraph.build import build
 from stdgraph.namespaces import META_GRAPH, SG, entity, market, vocab
 from stdgraph.queries import named_queries
-from stdgraph.sources import LoadedSource, Source, SourceDataError
+from stdgraph.sources import Source, SourceDataError
 from stdgraph.store import OxigraphStore
 
 DATA = config.shared_data_dir()
@@ -39,35 +38,12 @@ def _rows(path: Path, delimiter: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter=delimiter))
 
 
-def context_with_object_types(loaded, others, store, replaced) -> Graph:
-    """The build's one-hop context, plus the rdf:type of each node that the context links to.
-
-    Without it, a node described by two sources fails `sh:class` checks: validating TREND, DESTA's
-    `desta-862 sg:party market:CN` is in the context but `market:CN a sg:Market` is not. The fix belongs in
-    stdgraph/build.py (`validation_context`); see test_one_hop_context_misses_types_of_linked_nodes.
-    """
-    context = ORIGINAL_CONTEXT(loaded, others, store, replaced)
-    mentioned = {n for t in loaded.graph for n in (t[0], t[2]) if isinstance(n, URIRef)}
-    linked = {o for o in context.objects() if isinstance(o, URIRef)} - mentioned
-    for other in others:
-        for node in linked:
-            for kind in other.graph.objects(node, RDF.type):
-                context.add((node, RDF.type, kind))
-    described = store.describe_nodes((str(n) for n in linked), exclude_graphs=replaced)
-    context += described.triples((None, RDF.type, None))
-    return context
-
-
-ORIGINAL_CONTEXT = build_module.validation_context
-
-
 @pytest.fixture(scope="module")
 def trade() -> Iterator[OxigraphStore]:
-    """The trade sources with the curated FTAs, markets and ontology, built once (about a minute)."""
+    """The trade sources with the curated FTAs, markets and ontology, built once: each source is checked
+    against the others (DESTA's parties are markets while TREND is validated)."""
     store = OxigraphStore()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build_module, "validation_context", context_with_object_types)
-        build(store, SOURCES, data_dir=DATA, progress=False)
+    build(store, SOURCES, data_dir=DATA, progress=False)
     yield store
 
 
@@ -224,36 +200,6 @@ def test_tota_unmatched_rows_are_counted_and_listed(trade: OxigraphStore) -> Non
         bindings={"meta": META_GRAPH, "g": tota.SOURCE.graph_iri},
     ).rows
     assert "CC BY-NC 4.0" in str(licence[0]["l"])
-
-
-def _tiny(name: str, graph: Graph) -> LoadedSource:
-    source = Source(
-        name=name,
-        title=name,
-        publisher="test",
-        homepage="https://example.org",
-        licence="x",
-        files=(),
-        triples=lambda src: iter(()),
-    )
-    return LoadedSource(source, graph, Graph())
-
-
-@pytest.mark.xfail(
-    strict=True, reason="stdgraph/build.py: the one-hop context lacks the types of linked nodes"
-)
-def test_one_hop_context_misses_types_of_linked_nodes() -> None:
-    """Two sources on one agreement: the second's validation must see that the first's party is a market."""
-    node, cn = SWISS, URIRef(market("CN"))
-    markets = Graph()
-    markets.add((cn, RDF.type, SG.Market))
-    first = Graph()
-    first.add((node, SG.party, cn))
-    second = Graph()
-    second.add((node, RDFS.label, Literal("x")))
-    loaded = [_tiny("markets", markets), _tiny("first", first), _tiny("second", second)]
-    context = build_module.validation_context(loaded[2], loaded, OxigraphStore(), set())
-    assert (cn, RDF.type, SG.Market) in context
 
 
 def test_a_bad_trend_cell_names_file_and_line_and_changes_nothing(tmp_path: Path) -> None:
