@@ -8,3 +8,31 @@
 - `auth`: API tokens with roles, stored hashed.
 - `releases`: versioned, dated dumps and changelogs.
 """
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def curation_dir(store_path: Path | None) -> Path:
+    """Tokens and releases: `STDGRAPH_CURATION_DIR`, else `curation/` beside the store folder."""
+    env = os.environ.get("STDGRAPH_CURATION_DIR")
+    if env:
+        return Path(env)
+    base = Path(store_path).resolve().parent if store_path else Path.cwd() / "var"
+    return base / "curation"
+
+
+@dataclass
+class CurationPaths:
+    root: Path
+
+    @property
+    def tokens(self) -> Path:
+        return self.root / "tokens.json"
+
+    @property
+    def releases(self) -> Path:
+        return self.root / "releases"

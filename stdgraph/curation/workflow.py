@@ -434,7 +434,7 @@ class Curator:
         if action not in ACTIONS:
             raise CurationError(f"unknown action {action!r}: use {', '.join(ACTIONS)}")
         sources, target, role, needs_comment, author_may = ACTIONS[action]
-        principal.require(role, f"to {action} a record")
+        principal.require(role, f"{action[:-1] if action.endswith('e') else action}ing a record")
         comment = (comment or "").strip() or None
         if needs_comment and not comment:
             raise CurationError(f"say why: {action} needs a comment")
