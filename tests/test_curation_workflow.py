@@ -162,7 +162,7 @@ def test_two_curators_writing_at_once_lose_nothing(curation_store) -> None:
     def work(part):
         try:
             propose_tsv(curator, part)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(h,)) for h in halves]
