@@ -68,6 +68,8 @@ FIELD_OF = {
     str(DCTERMS.creator): "author_id",
     str(SG.reviewer): "reviewer_id",
     str(SG.lifecycleStatus): "status",
+    str(DCTERMS.source): "see_also",
+    str(SG.evidenceLevel): "evidence_level",
 }
 ADOPTION_FIELD_OF = {
     str(SG.adoptingEdition): "adopting",
