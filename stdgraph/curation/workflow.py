@@ -15,9 +15,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from stdgraph.curation.auth import Principal
@@ -40,7 +42,7 @@ from stdgraph.curation.rows import ADOPTION_FIELD_OF, FIELD_OF, Batch, RowError
 from stdgraph.namespaces import DCTERMS, PROV, RDF, RDFS, SG, SGID, XSD
 from stdgraph.store import OxigraphStore, from_ox, to_ox
 from stdgraph.terms import Triple
-from stdgraph.validation import validate
+from stdgraph.validation import load_context, load_shapes, validate
 
 ACTIONS = {
     # action: (from statuses, to status, role needed, comment required, author may do it)
@@ -126,6 +128,40 @@ class Proposal:
     batch: str
     records: list[dict[str, object]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def shapes_for(classes: frozenset[URIRef]) -> Graph:
+    """The part of the shapes graph that can apply to instances of `classes`.
+
+    The node shapes that target one of them (or a superclass), with everything they reach: property
+    shapes, lists, SPARQL constraints and their prefix declarations. The shapes file uses only
+    `sh:targetClass`, so no other shape can have a record as its focus; the context nodes (editions,
+    bodies) are then described to the shapes without being validated themselves, which is what keeps
+    the time proportional to the change set rather than to its neighbourhood.
+    """
+    shapes = load_shapes()
+    wanted = set(classes)
+    for sub, sup in load_context().subject_objects(RDFS.subClassOf):
+        if sub in classes:
+            wanted.add(sup)
+    roots = [s for c in wanted for s in shapes.subjects(SH.targetClass, c)]
+    pruned = Graph()
+    for prefix, namespace in shapes.namespaces():
+        pruned.bind(prefix, namespace)
+    seen: set[Node] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):
+            pruned.add((node, p, o))
+            if p not in (SH.targetClass, SH["class"]) and isinstance(o, (URIRef, BNode)):
+                if (o, None, None) in shapes:
+                    stack.append(o)
+    return pruned
 
 
 def _now() -> str:
@@ -262,7 +298,8 @@ class Curator:
                 data.add(triple)
         nodes = {n for t in data for n in (t[0], t[2]) if isinstance(n, URIRef)} - own
         data += self.store.describe_nodes(str(n) for n in nodes)
-        report = validate(data)
+        classes = frozenset(o for r in records for s, p, o in r.triples if s == r.iri and p == RDF.type)
+        report = validate(data, shapes=shapes_for(classes))
         by_iri = {r.iri: r for r in records}
         errors, warnings = [], []
         for v in report.violations:
