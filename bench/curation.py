@@ -65,11 +65,8 @@ def load(path: Path, where: Path) -> OxigraphStore:
 
 
 def pairs(store: OxigraphStore, n: int) -> list[tuple[str, str]]:
-    result = store.select(
-        "SELECT DISTINCT ?a ?b WHERE { ?x sg:adoptingEdition ?a ; sg:adoptedEdition ?b } ORDER BY ?a ?b LIMIT ?n".replace(
-            "?n", str(int(n))
-        )
-    )
+    query = "SELECT DISTINCT ?a ?b WHERE { ?x sg:adoptingEdition ?a ; sg:adoptedEdition ?b } ORDER BY ?a ?b"
+    result = store.select(f"{query} LIMIT {int(n)}")
     return [(str(r["a"]), str(r["b"])) for r in result.rows]
 
 

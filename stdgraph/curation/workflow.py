@@ -158,9 +158,9 @@ def shapes_for(classes: frozenset[URIRef]) -> Graph:
         seen.add(node)
         for p, o in shapes.predicate_objects(node):
             pruned.add((node, p, o))
-            if p not in (SH.targetClass, SH["class"]) and isinstance(o, (URIRef, BNode)):
-                if (o, None, None) in shapes:
-                    stack.append(o)
+            followed = p not in (SH.targetClass, SH["class"]) and isinstance(o, (URIRef, BNode))
+            if followed and (o, None, None) in shapes:
+                stack.append(o)
     return pruned
 
 
