@@ -126,7 +126,7 @@ def run_size(label: str, args: argparse.Namespace) -> dict[str, Any]:
         loaded = time.perf_counter() - t0
         curator = Curator(store)
         found = pairs(store, args.batch)
-        refused, committed, same = [], [], []
+        refused, committed, same, phases = [], [], [], []
         for run in range(args.repeat):
             batch_rows = rows(found, RELATIONS[run % len(RELATIONS)], args.invalid)
             batch = rows_to_batch(list(enumerate(batch_rows, start=2)), CURATOR.name)
@@ -137,6 +137,7 @@ def run_size(label: str, args: argparse.Namespace) -> dict[str, Any]:
             except BatchRefused as exc:
                 refused.append(time.perf_counter() - t)
                 errors = exc.errors
+                phases.append(dict(curator.timings))
             broken = {e.record for e in errors}
             good = [r for r in batch.records if r.id not in broken]
             clean = rows_to_batch([], CURATOR.name)
@@ -157,6 +158,9 @@ def run_size(label: str, args: argparse.Namespace) -> dict[str, Any]:
             "commit_ms": [round(s * 1000) for s in committed],
             "refuse_p50_ms": round(statistics.median(refused) * 1000),
             "commit_p50_ms": round(statistics.median(committed) * 1000),
+            "refuse_phases_p50_ms": {
+                k: round(statistics.median(p[k] for p in phases) * 1000) for k in ("context", "shapes")
+            },
         }
         if label in args.whole:
             seconds, whole, size = whole_graph(path, first_batch)

@@ -11,6 +11,7 @@ nothing is stored, and the errors name every bad row's line and column.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -181,6 +182,7 @@ class Curator:
         self.store = store
         self._ox = store.oxigraph
         self.lock = threading.Lock()
+        self.timings: dict[str, float] = {}  # seconds of the last propose, by phase (for bench/curation.py)
 
     # reading -------------------------------------------------------------------------------------
 
@@ -296,10 +298,15 @@ class Curator:
         for record in records:
             for triple in with_status(record.iri, record.kind, record.triples, "published"):
                 data.add(triple)
+        started = time.perf_counter()
         nodes = {n for t in data for n in (t[0], t[2]) if isinstance(n, URIRef)} - own
         data += self.store.describe_nodes(str(n) for n in nodes)
         classes = frozenset(o for r in records for s, p, o in r.triples if s == r.iri and p == RDF.type)
-        report = validate(data, shapes=shapes_for(classes))
+        shapes = shapes_for(classes)
+        self.timings["context"] = time.perf_counter() - started
+        started = time.perf_counter()
+        report = validate(data, shapes=shapes)
+        self.timings["shapes"] = time.perf_counter() - started
         by_iri = {r.iri: r for r in records}
         errors, warnings = [], []
         for v in report.violations:
@@ -461,7 +468,9 @@ class Curator:
                 out.records.append(
                     {"id": record.id, "line": record.line, "kind": record.kind, "status": "proposed"}
                 )
+            started = time.perf_counter()
             self._commit({HISTORY_GRAPH: delete}, {HISTORY_GRAPH: history})
+            self.timings["commit"] = time.perf_counter() - started
         return out
 
     def act(
