@@ -429,11 +429,11 @@ class Curator:
                     sorted(errors, key=lambda e: (e.line or 0, e.field or "")), batch.warnings + warnings
                 )
             agent, agent_triples = self._agent(principal)
-            time = _now()
+            now = _now()
             batch_iri = URIRef(SGID[f"batch/{uuid.uuid4().hex}"])
             history = [*agent_triples, (batch_iri, RDF.type, PROV.Collection)]
             history.append((batch_iri, PROV.wasAttributedTo, agent))
-            history.append((batch_iri, PROV.generatedAtTime, Literal(time, datatype=XSD.dateTime)))
+            history.append((batch_iri, PROV.generatedAtTime, Literal(now, datatype=XSD.dateTime)))
             for key in ("mapping_set_id", "license"):
                 value = batch.metadata.get(key)
                 if isinstance(value, str) and value.startswith(("http://", "https://")):
@@ -450,7 +450,7 @@ class Curator:
                     triples,
                     agent,
                     agent,
-                    time,
+                    now,
                     comment,
                     batch_iri,
                 )
