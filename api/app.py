@@ -23,8 +23,12 @@ from api.settings import ApiSettings
 from stdgraph.store import GraphStore
 
 
-def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAPI:
-    """An app serving `store` (open it read-only for a public server) within `settings`' limits."""
+def create_app(store: GraphStore, settings: ApiSettings | None = None, curation=None) -> FastAPI:
+    """An app serving `store` (open it read-only for a public server) within `settings`' limits.
+
+    With `curation` (an `api.curation.Curation` over the same, writable store) the curation routes are
+    added: `/mappings`, `/releases`, `/review`.
+    """
     settings = settings or ApiSettings()
     app = FastAPI(
         title="stdgraph",
@@ -48,5 +52,9 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None) -> FastAP
     app.include_router(standards.router)
     app.include_router(entities.router)
     app.include_router(linked_data.router)
+    if curation is not None:
+        from api import curation as curation_routes
+
+        curation_routes.install(app, curation)
     app.mount("/static", html.static_files(), name="static")
     return app

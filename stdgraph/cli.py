@@ -521,13 +521,186 @@ def serve(
     graph_store: GraphStoreOption = None,
 ) -> None:
     """Serve the store over HTTP (read-only SPARQL 1.1 endpoint at /sparql), building it first if empty."""
+    from api.curation import Curation
     from api.server import serve as run_server
+    from stdgraph.curation import CurationPaths, curation_dir
+    from stdgraph.curation.workflow import Curator
 
     target = open_store(store, False, endpoint, update_endpoint, graph_store)  # held open while serving
     if target.is_empty():
         out.print(f"no graph at {config.store_label(store, endpoint)} yet: building the default graph first")
         _build_into(target, None, data_dir, {}, quiet=False)
-    run_server(target, host=host, port=port)
+    paths = CurationPaths(curation_dir(config.store_path(store)))
+    run_server(target, host=host, port=port, curation=Curation.open(Curator(target), paths))
+
+
+# --- curation (curate branch) ---
+
+token_app = typer.Typer(
+    help="API tokens for curation (stored hashed beside the store).", no_args_is_help=True
+)
+app.add_typer(token_app, name="token")
+TokenOption = Annotated[
+    str | None, typer.Option("--token", envvar="STDGRAPH_TOKEN", help="Your token (or $STDGRAPH_TOKEN).")
+]
+
+
+def _curation_paths(store: Path | None):
+    from stdgraph.curation import CurationPaths, curation_dir
+
+    return CurationPaths(curation_dir(config.store_path(store)))
+
+
+def _curator(store: Path | None):
+    """The curator over the store opened for writing; refused while a server holds the store."""
+    from stdgraph.curation.workflow import Curator
+    from stdgraph.store import OxigraphStore
+
+    location = config.store_path(store)
+    if not location.exists():
+        raise fail(f"no store at {location}: run `stdgraph build` first (or pass --store)")
+    try:
+        return Curator(OxigraphStore(location))
+    except OSError as exc:
+        raise fail(
+            f"cannot open the store at {location} for writing ({exc}); if `stdgraph serve` is running, "
+            "send the change through its API (POST /mappings) instead"
+        ) from None
+
+
+def _who(store: Path | None, token: str | None):
+    from stdgraph.curation.auth import AuthError, TokenStore
+
+    try:
+        return TokenStore(_curation_paths(store).tokens).verify(token)
+    except AuthError as exc:
+        raise fail(str(exc)) from None
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="reader, curator, reviewer or admin.")],
+    name: Annotated[
+        str, typer.Option(help="Who holds it: an ORCID (https://orcid.org/...), e-mail or body.")
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Create a token; it is printed once and only its scrypt hash is kept."""
+    from stdgraph.curation.auth import TokenStore
+
+    tokens = TokenStore(_curation_paths(store).tokens)
+    try:
+        token = tokens.create(name, role)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    err.print(f"token for {name} ({role}), kept hashed in {tokens.path}; copy it now, it is not shown again:")
+    out.print(token, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def propose(
+    file: Annotated[
+        Path, typer.Argument(help="SSSOM TSV (.tsv), CSV (.csv), JSON (.json) or Turtle (.ttl).")
+    ],
+    comment: Annotated[str | None, typer.Option(help="Why (kept in the history).")] = None,
+    token: TokenOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Propose the mappings or adoptions of FILE: validated first, stored all or nothing as 'proposed'."""
+    from stdgraph.curation.auth import ForbiddenError
+    from stdgraph.curation.rows import FORMAT_OF_SUFFIX, UploadError, read_upload
+    from stdgraph.curation.workflow import BatchRefused
+
+    fmt = FORMAT_OF_SUFFIX.get(file.suffix.lower())
+    if fmt is None:
+        raise fail(f"{file.name}: use a .tsv (SSSOM), .csv, .json or .ttl file")
+    if not file.is_file():
+        raise fail(f"no file {file}")
+    principal = _who(store, token)
+    curator = _curator(store)
+    try:
+        batch = read_upload(file.read_bytes(), fmt, principal.name)
+        proposal = curator.propose(batch, principal, comment)
+    except UploadError as exc:
+        raise fail(f"{file.name}: {exc}") from None
+    except ForbiddenError as exc:
+        raise fail(str(exc)) from None
+    except BatchRefused as exc:
+        for warning in exc.warnings:
+            err.print(f"warning: {warning}", highlight=False)
+        raise fail(f"{file.name}: {exc}", code=1) from None
+    finally:
+        curator.store.flush()
+    for warning in proposal.warnings:
+        err.print(f"warning: {warning}", highlight=False)
+    out.print(f"proposed {len(proposal.records)} record(s) in batch {proposal.batch}:")
+    for item in proposal.records:
+        out.print(f"  {item['id']} ({item['kind']}, line {item['line']})", highlight=False)
+
+
+@app.command()
+def review(
+    record: Annotated[str | None, typer.Argument(help="Record id; without it, list the queue.")] = None,
+    action: Annotated[str | None, typer.Option(help="approve, reject, publish or withdraw.")] = None,
+    comment: Annotated[
+        str | None, typer.Option(help="Why (required to approve, reject or withdraw).")
+    ] = None,
+    token: TokenOption = None,
+    store: StoreOption = None,
+) -> None:
+    """List the review queue, or approve / reject / publish / withdraw one record."""
+    from stdgraph.curation.auth import ForbiddenError
+    from stdgraph.curation.workflow import CurationError
+
+    if record is None:
+        curator = _curator(store)
+        waiting = curator.records("proposed") + curator.records("approved")
+        out.print(f"{len(waiting)} record(s) waiting for review or publication")
+        for state in waiting:
+            by = f", proposed by {state.author}" if state.author else ""
+            out.print(
+                f"  {state.id}: {state.kind}, {state.status} (version {state.version}){by}", highlight=False
+            )
+        return
+    if action is None:
+        raise fail("say what to do: --action approve, reject, publish or withdraw")
+    principal = _who(store, token)
+    curator = _curator(store)
+    try:
+        state = curator.act(record, action, principal, comment)
+    except (CurationError, ForbiddenError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        curator.store.flush()
+    out.print(f"{state.id} is now {state.status} (version {state.version})", highlight=False)
+
+
+@app.command()
+def release(
+    version: Annotated[
+        str | None, typer.Option(help="Release version (default: the date, YYYY.MM.DD).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Releases folder (default: beside the store).")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write a versioned, dated release: dump, SSSOM of published mappings, changelog against the last one."""
+    from stdgraph.curation.releases import ReleaseError, make_release
+
+    curator = _curator(store)
+    root = out_dir or _curation_paths(store).releases
+    try:
+        made = make_release(curator.store, root, version)
+    except ReleaseError as exc:
+        raise fail(str(exc)) from None
+    m = made.manifest
+    out.print(
+        f"release {made.version} at {made.path}: {m['published_records']} published record(s); "
+        f"{len(m['added'])} added, {len(m['changed'])} changed, {len(m['withdrawn'])} withdrawn"
+        + (f" since {m['previous']}" if m["previous"] else ""),
+        highlight=False,
+    )
 
 
 @app.command()

@@ -104,4 +104,26 @@ def remote_store(oxigraph_server: OxigraphServer) -> SparqlEndpointStore:
     """An empty remote store (the session's server, emptied for each test)."""
     store = oxigraph_server.store()
     store.update("DROP SILENT ALL")
+
+
+# --- curation (curate branch) ---
+
+
+@pytest.fixture(scope="session")
+def default_nquads(default_store) -> bytes:
+    """The default graph as N-Quads, to give each curation test a fresh copy of it."""
+    import io
+
+    buffer = io.BytesIO()
+    default_store.export(buffer, "nquads")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def curation_store(default_nquads) -> OxigraphStore:
+    """A writable in-memory copy of the default graph (curation tests write to it)."""
+    import pyoxigraph as ox
+
+    store = OxigraphStore()
+    store.oxigraph.load(default_nquads, format=ox.RdfFormat.N_QUADS)
     return store
