@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from rdflib import Literal, URIRef
@@ -49,11 +49,16 @@ WITHDRAWAL_DATE, TECHNICAL_COMMITTEE, UNIT_OF = SG.withdrawalDate, SG.TechnicalC
 
 
 def reference(text: str) -> StandardRef | None:
-    """The parsed reference, or None when the text is not one (reported by the caller)."""
+    """The parsed reference in its lead publisher's spelling, or None when the text is not one.
+
+    ISO writes ``ISO/IEC 10021-1:1990/Amd 1:1994`` where the IEC webstore writes ``.../AMD1:1994``: one
+    document, one node, so both catalogues give it the spelling of the publisher that leads it."""
     try:
-        return parse(text)
+        ref = parse(text)
     except IdentifierError:
         return None
+    style = "iec" if lead(ref) == "IEC" else "iso"
+    return ref if ref.style == style else replace(ref, style=style)
 
 
 def lead(ref: StandardRef) -> str:
@@ -126,17 +131,20 @@ def ics_triples(node: URIRef, cell: str) -> Iterator[Triple]:
             raise CellError(str(exc)) from None
 
 
-def issued(ref: StandardRef, cell: str, curated: Mapping[str, str], counts: Counter) -> Literal | None:
+def issued(
+    ref: StandardRef, cell: str, curated: Mapping[str, str], counts: Counter, check_year: bool = True
+) -> Literal | None:
     """The publication date, when it is the document's own.
 
     Left out (and counted) when the catalogue's date is another document's year (a draft, or a supplement
     dated with its base's year, as SOURCE.md warns), and when the curated default graph already states the
     same date more precisely (ISO 14001:2015: 2015-09 here, 2015-09-15 curated from iso.org), so that one
-    edition keeps one date."""
+    edition keeps one date. The IEC webstore dates each publication itself (a consolidated version is
+    published after its last amendment), so the IEC source passes `check_year=False`."""
     if not cell:
         return None
     year = ref.supplements[-1].year if ref.supplements else ref.year
-    if ref.is_draft or cell[:4] != year:
+    if check_year and (ref.is_draft or cell[:4] != year):
         counts["dates of another document"] += 1
         return None
     known = curated.get(ref.edition_slug)
