@@ -19,6 +19,7 @@ from stdgraph.terms import Triple, text
 ICS_FILE = "ICS.csv"
 SCHEME = URIRef(SGID["ics"])
 HOMEPAGE = "https://www.iso.org/open-data.html"
+COLUMNS = ("identifier", "parent", "titleEn", "titleFr", "scopeEn", "scopeFr")
 FILE_URL = "https://isopublicstorageprod.blob.core.windows.net/opendata/_latest/iso_ics/csv/ICS.csv"
 
 SOURCE = Source(
@@ -30,7 +31,7 @@ SOURCE = Source(
     location="shared:iso-open-data",
     retrieved="2026-05-02",
     default=False,
-    files=(DataFile(ICS_FILE, ("identifier", "parent", "titleEn", "titleFr", "scopeEn", "scopeFr")),),
+    files=(DataFile(ICS_FILE, COLUMNS),),
     triples=lambda src: triples(src),  # defined below
     description=(
         "ICS.csv (the sigma-standards/sigma-index copy at fe239c2, its '_fixed' variant) as a SKOS "

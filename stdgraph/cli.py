@@ -70,15 +70,30 @@ def build(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
-    """Read the sources, validate them with the shapes, and only then swap them into the store."""
+    """Read the sources, validate them with the shapes, and only then swap them into the store.
+
+    With --data-dir and no --source, every source whose files are in DIR joins the default ones."""
     overrides: dict[str, Path] = {}
     for item in input_dir or []:
         name, sep, folder = item.partition("=")
         if not sep or not name or not folder:
             raise fail(f"--input {item!r}: write NAME=DIR, e.g. --input curated-standards=./mydata")
         overrides[name] = Path(folder)
+    if data_dir is not None and not source:
+        source = _found_sources(data_dir)
     target = open_store(store, must_exist=False)
     _build_into(target, source, data_dir, overrides, quiet)
+
+
+def _found_sources(data_dir: Path) -> list[str]:
+    """The default sources plus every other source whose files are in `data_dir` (the catalogues)."""
+    from stdgraph.build import available_sources
+    from stdgraph.sources import found_in
+
+    if not data_dir.is_dir():
+        raise fail(f"--data-dir {data_dir}: no such folder")
+    every = available_sources(include_all=True)
+    return [name for name, src in every.items() if src.default or found_in(src, data_dir)]
 
 
 def _build_into(target, names, data_dir, overrides, quiet: bool) -> None:
