@@ -193,6 +193,8 @@ class Index:
     """Works already described in the second pass."""
     committees: set[str] = field(default_factory=set)
     """Committees already described in the second pass."""
+    missing_bases: set[str] = field(default_factory=set)
+    """Edition slugs of the bases of supplements that have no row of their own (given their identity)."""
 
     def add(self, line: int, ref: StandardRef | None, score: tuple) -> None:
         if ref is None:

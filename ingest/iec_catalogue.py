@@ -143,7 +143,7 @@ class Catalogue:
         if ref.base is not None:
             yield node, cat.AMENDS, URIRef(ref.base.edition_iri)
             if not self.index.known(ref.base):
-                self.index.counts["bases not in the file"] += 1
+                self.index.missing_bases.add(ref.base.edition_slug)
                 yield from cat.edition_identity(ref.base, self.index.works)
         if row["committee"]:
             reference = committee_reference(row["committee"])

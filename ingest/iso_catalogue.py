@@ -178,7 +178,7 @@ def edition_triples(
     if ref.base is not None:
         yield node, cat.AMENDS, URIRef(ref.base.edition_iri)
         if not index.known(ref.base):
-            index.counts["bases not in the file"] += 1
+            index.missing_bases.add(ref.base.edition_slug)
             yield from cat.edition_identity(ref.base, index.works)
     if row["committee"]:
         bodies = (cat.ISO, cat.IEC) if row["committee"].startswith("ISO/IEC") else (cat.ISO,)
