@@ -117,7 +117,9 @@ def build(
         typer.Option(help="Validation engine: sparql (shapes compiled to SPARQL, default) or pyshacl."),
     ] = "sparql",
 ) -> None:
-    """Read the sources, validate them with the shapes, and only then swap them into the store."""
+    """Read the sources, validate them with the shapes, and only then swap them into the store.
+
+    With --data-dir and no --source, every source whose files are in DIR joins the default ones."""
     overrides: dict[str, Path] = {}
     for item in input_dir or []:
         name, sep, folder = item.partition("=")

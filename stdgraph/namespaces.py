@@ -56,8 +56,10 @@ __all__ = [
     "SKOS",
     "VOID",
     "XSD",
+    "committee",
     "entity",
     "graph",
+    "ics",
     "market",
     "org",
     "slugify",
@@ -107,3 +109,16 @@ def market(code: str) -> str:
 def graph(name: str) -> str:
     """IRI of the named graph that holds one source."""
     return str(SGG[slugify(name)])
+
+
+def committee(reference: str) -> str:
+    """IRI of a committee by its reference: 'ISO/TC 207/SC 7' -> sgid:committee/iso-tc-207-sc-7."""
+    return entity("committee", reference)
+
+
+def ics(code: str) -> str:
+    """IRI of an ICS code (field, group or sub-group), e.g. '13.020.40' -> sgid:ics/13.020.40."""
+    code = code.strip()
+    if not re.fullmatch(r"[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?", code):
+        raise ValueError(f"{code!r} is not an ICS code: write NN, NN.NNN or NN.NNN.NN (e.g. 13.020.40)")
+    return str(SGID[f"ics/{code}"])

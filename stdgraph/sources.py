@@ -184,3 +184,14 @@ def registry() -> dict[str, Source]:
                 raise ValueError(f"two ingest modules declare the source name {source.name!r}")
             found[source.name] = source
     return dict(sorted(found.items()))
+
+
+def found_in(source: Source, data_dir: Path) -> bool:
+    """True when every file of a shared-data source is in its folder under `data_dir`.
+
+    `stdgraph build --data-dir DIR` builds the default sources plus every source found this way, so the
+    large catalogues join a build whenever their files are there, without weighing on the default graph."""
+    if not source.location.startswith("shared:"):
+        return False
+    folder = Path(data_dir) / source.location.removeprefix("shared:")
+    return all((folder / f.name).is_file() for f in source.files)
