@@ -129,6 +129,14 @@ class Catalogue:
         ref = cat.reference(row["reference"])
         if ref is None or not ref.is_edition:
             return
+        if ref.base is not None and ref.base.base is not None and not self.index.known(ref.base):
+            # a fragment or corrigendum of an amendment the catalogue does not date (CISPR 14-1:2016/
+            # AMD1/FRAG5): the amendment in between would be an edition with no edition to amend
+            self.counts[UNDATED_SUPPLEMENT] += 1
+            return
+        if ":" in ref.work:  # "IEC White Paper IoT:WSN:2014": the colon leaves the work ambiguous
+            self.counts[AMBIGUOUS_WORK] += 1
+            return
         if not self.index.wins(line, ref):
             self.counts["duplicate rows"] += 1
             return
@@ -179,6 +187,10 @@ class Catalogue:
             yield node, cat.CATALOGUE_URL, URIRef(WEBSTORE_PAGE.format(row["webstore_id"]))
 
 
+UNDATED_SUPPLEMENT = "supplements of an amendment the catalogue does not date"
+AMBIGUOUS_WORK = "references whose work identifier holds a colon"
+
+
 def triples(src: SourceInput, catalogue: Catalogue | None = None) -> Iterator[Triple]:
     catalogue = catalogue or Catalogue()
     catalogue.first_pass(src)
@@ -187,3 +199,6 @@ def triples(src: SourceInput, catalogue: Catalogue | None = None) -> Iterator[Tr
             yield from catalogue.row_triples(line, row)
         except CellError as exc:
             raise SourceDataError(f"{PUBLICATIONS}, line {line}: {exc}") from None
+    for reason in (UNDATED_SUPPLEMENT, AMBIGUOUS_WORK):
+        if catalogue.counts[reason]:
+            src.notes.append(f"{catalogue.counts[reason]} rows left out: {reason}.")

@@ -23,6 +23,9 @@ from stdgraph.namespaces import DCTERMS, SG, SKOS, XSD, committee, org, vocab
 from stdgraph.queries import named_queries
 from stdgraph.sources import SourceDataError, SourceInput, found_in, read_source
 
+# One worker builds the catalogues once (`--dist loadgroup` keeps these tests together).
+pytestmark = pytest.mark.xdist_group("catalogues")
+
 DATA = config.shared_data_dir()
 ISO_CSV = DATA / "iso-catalogue-relaton" / iso_catalogue.DELIVERABLES
 IEC_CSV = DATA / "iec-catalogue-relaton" / iec_catalogue.PUBLICATIONS

@@ -63,8 +63,42 @@ def served_store(default_store: OxigraphStore, tmp_path_factory: pytest.TempPath
     return path
 
 
+def create_token(store: Path, role: str, name: str) -> str:
+    """A curation token for `store`, made by the CLI as a user makes one (printed once on stdout)."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stdgraph.cli",
+            "token",
+            "create",
+            "--role",
+            role,
+            "--name",
+            name,
+            "--store",
+            str(store),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
 @pytest.fixture(scope="session")
-def server(served_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def tokens(served_store: Path) -> dict[str, str]:
+    """A curator and a reviewer token, made before the server starts."""
+    return {
+        "curator": create_token(served_store, "curator", "curator@example.org"),
+        "reviewer": create_token(served_store, "reviewer", "reviewer@example.org"),
+    }
+
+
+@pytest.fixture(scope="session")
+def server(
+    served_store: Path, tokens: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """`stdgraph serve` on a free loopback port; yields its base URL, stops it by pid."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("server") / "server.log"
