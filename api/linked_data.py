@@ -184,7 +184,9 @@ async def dereference(
         def job(store: GraphStore):
             if fmt == "html":
                 facts = read_facts(store, iri)
-                return facts.exists, page_context(store, facts) if facts.exists else None
+                if not facts.exists:
+                    return False, None
+                return True, (page_context(store, facts), *standard_view(store, request, iri, facts))
             graph = describe(store, [iri])
             return len(graph) > 0, graph
 
@@ -194,10 +196,35 @@ async def dereference(
     except HANDLED as exc:
         return failure_response(exc)
     if fmt == "html":
-        response = html.render(request, "entity.html", entity=found, formats=RDF_FORMATS)
+        entity, standard, picture = found
+        response = html.render(
+            request, "entity.html", entity=entity, standard=standard, picture=picture, formats=RDF_FORMATS
+        )
         response.headers["Vary"] = "Accept"
         return response
     return rdf_response(found, fmt)
+
+
+def standard_view(store: GraphStore, request: Request, iri: str, facts) -> tuple[dict | None, str | None]:
+    """For an edition or a work: its standard record (adoptions both ways, editions, schemes) and, for
+    an edition, the neighbourhood picture; (None, None) for any other entity."""
+    from api.neighbourhood import neighbourhood, render_svg
+    from api.standards import _base, standard_record
+
+    types = tuple(facts.types())
+    if str(SG.Edition) not in types and str(SG.Standard) not in types:
+        return None, None
+    record = standard_record(store, request, iri, types, _base(request))
+    picture = None
+    identifier = facts.first(DCTERMS.identifier)
+    if str(SG.Edition) in types and identifier is not None:
+        try:
+            hood = neighbourhood(store, str(identifier), str(identifier))
+        except ValueError:  # an identifier the parser does not take: the page goes without a picture
+            hood = None
+        if hood is not None and not hood.empty:
+            picture = render_svg(hood)
+    return record, picture
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from api.app import create_app
 from api.facts import ontology_terms
 from stdgraph import config
 from stdgraph.namespaces import SG, SGID
+from stdgraph.queries import get_query
 from stdgraph.store import from_ox
 
 with warnings.catch_warnings():  # starlette warns that its test client will move to httpx2
@@ -129,3 +130,14 @@ def test_ontology_in_turtle_and_html(client) -> None:
     assert "标准采用" in page  # Chinese labels
     jsonld = parse_rdf(client.get("/ontology?format=jsonld").text, "json-ld")
     assert (URIRef(str(SG.Adoption)), None, None) in jsonld
+
+
+def test_an_edition_page_shows_its_adoptions_with_degree_and_its_picture(client, default_store) -> None:
+    query = get_query("adopted-by")
+    rows = default_store.select(query.sparql, query.bindings({"standard": "ISO 14001:2015"})).rows
+    assert rows, "the default graph adopts ISO 14001:2015"
+    page = client.get("/id/edition/iso-14001_2015", headers={"Accept": "text/html"}).text
+    assert "<svg" in page and "Adopted by" in page
+    for row in rows:
+        assert str(row["adopting"]) in page
+        assert f'<strong class="degree">{row["degree"]}</strong>' in page
