@@ -21,6 +21,7 @@ Bad input (an unknown HS code or market, a bad date or evidence kind, an ambiguo
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -28,6 +29,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.html import render
 from stdgraph.namespaces import SG
+from stdgraph.queries import get_query
 from stdgraph.recognition import EVIDENCE_KINDS, Answer, RecognitionInputError, answer
 
 router = APIRouter()
@@ -71,6 +73,8 @@ def recognition(request: Request) -> Response:
             {"detail": f"give {' and '.join(missing)}: e.g. /recognition?product=854143&market=AU"},
             status_code=422,
         )
+    if fmt == "html" and not HS_CODE.fullmatch(values["product"]):
+        return _page(request, values, permalink, picks=hs_picks(request, values))
     try:
         result = answer(
             request.app.state.store,
@@ -93,6 +97,23 @@ def recognition(request: Request) -> Response:
     if fmt == "jsonld":
         return JSONResponse(jsonld(result, permalink), media_type="application/ld+json")
     return JSONResponse({"permalink": permalink, **result.to_dict()})
+
+
+HS_CODE = re.compile(r"[\d.\s]+")
+
+
+def hs_picks(request: Request, values: dict) -> list[dict]:
+    """HS codes whose description holds the words typed as the product, each a link to ask with it."""
+    query = get_query("hs-search")
+    rows = request.app.state.store.select(query.sparql, query.bindings({"text": values["product"]})).rows
+    return [
+        {
+            "code": str(r["notation"]),
+            "label": str(r["label"]),
+            "href": "/recognition?" + urlencode({**values, "product": str(r["notation"])}),
+        }
+        for r in rows
+    ]
 
 
 def _page(request: Request, values: dict, permalink: str, result: Answer | None = None, **extra) -> Response:
