@@ -387,7 +387,7 @@ def test_busy_workers_time_out_too(big_store) -> None:
             cheap = await http.get("/sparql", params={"query": CHEAP})
             return cheap.status_code, cheap.text, (await slow).status_code
 
-    cheap_status, cheap_text, slow_status = asyncio.run(scenario())
+    cheap_status, cheap_text, slow_status = run_apart(scenario())
     assert (cheap_status, slow_status) == (503, 503)
     assert "no query worker became free" in cheap_text
 
@@ -407,7 +407,7 @@ def test_slow_query_does_not_block_a_cheap_one(big_store) -> None:
             slow_still_running = not slow.done()
             return elapsed, slow_still_running, (await slow).status_code
 
-    elapsed, slow_still_running, slow_status = asyncio.run(scenario())
+    elapsed, slow_still_running, slow_status = run_apart(scenario())
     assert slow_still_running
     assert elapsed < 0.5
     assert slow_status == 200
@@ -436,3 +436,12 @@ def test_settings_defaults() -> None:
         1_000_000,
         False,
     )
+
+
+def run_apart(coroutine):
+    """`asyncio.run` in a thread of its own: another test's event loop (Playwright's, in the browser
+    tests of the same worker) may be running in this one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -365,7 +365,7 @@ def test_curated_iso_and_iec_editions_exist_in_the_catalogues(catalogue_store) -
     """The GB/T adoptions point at the editions the catalogues mint: same IRIs, one node."""
     missing = []
     ask = (
-        "ASK { GRAPH ?g { ?e a sg:Edition ; sg:editionOf ?w } "
+        "ASK WHERE { GRAPH ?g { ?e a sg:Edition ; sg:editionOf ?w } "
         "FILTER(?g IN (sgg:iso-catalogue, sgg:iec-catalogue)) }"
     )
     for name in sorted(curated_international_editions()):
