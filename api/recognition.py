@@ -29,6 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from api.html import render
 from stdgraph.namespaces import SG
 from stdgraph.recognition import EVIDENCE_KINDS, Answer, RecognitionInputError, answer
+from stdgraph.recognition_index import RecognitionIndex
 
 router = APIRouter()
 
@@ -57,6 +58,16 @@ def _wants(request: Request) -> str:
     return "json"
 
 
+def _index(request: Request) -> RecognitionIndex:
+    """The app's recognition index, made on first use; it rebuilds itself when the store was written."""
+    store = request.app.state.store
+    index = getattr(request.app.state, "recognition_index", None)
+    if index is None or index.store is not store:
+        index = RecognitionIndex(store)
+        request.app.state.recognition_index = index
+    return index
+
+
 @router.get("/recognition", response_model=None)
 def recognition(request: Request) -> Response:
     """Requirements for a product in a market on a date; the verdict on the evidence held, with reasons."""
@@ -81,6 +92,7 @@ def recognition(request: Request) -> Response:
             values.get("body"),
             values.get("standard"),
             values.get("evidence"),
+            graph=_index(request).graph(),
         )
     except RecognitionInputError as exc:
         if fmt == "html":

@@ -151,6 +151,17 @@ def swap_operations(staged: Mapping[str, str], meta_staging: str | None) -> list
 class GraphStore(ABC):
     """What stdgraph needs from a quad store."""
 
+    _generation = 0
+    """Bumped by every write method, so that caches of what the store holds know when to rebuild."""
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever this store object writes (not on writes by other processes)."""
+        return self._generation
+
+    def _bump(self) -> None:
+        self._generation += 1
+
     @abstractmethod
     def query(
         self, query: str, bindings: Mapping[str, Node | str] | None = None
@@ -297,12 +308,16 @@ class OxigraphStore(GraphStore):
             self._store.update(" ;\n".join(swap_operations(staged, meta_staging)))
         finally:
             self._drop_staging(run)
+            self._bump()
 
     def drop_graphs(self, names: Iterable[str]) -> None:
         """Withdraw sources: their graphs and their meta records, at once."""
         ops = [op for name in names for op in _forget_graph(name)]
         if ops:
-            self._store.update(" ;\n".join(ops))
+            try:
+                self._store.update(" ;\n".join(ops))
+            finally:
+                self._bump()
 
     def _load(self, graph: Graph, target: str) -> None:
         data = graph.serialize(format="nt", encoding="utf-8")

@@ -1,0 +1,165 @@
+"""A precomputed index for recognition answers: the facts that do not change between requests, read once.
+
+`stdgraph.recognition.answer` reads its facts through a `Graph` (the named queries `recognition-*.rq`,
+bound to IRIs, one answer at a time). `RecognitionIndex(store).graph()` gives a `Graph` that answers the
+same questions from Python structures built from the store in a few bulk queries:
+
+- the requirements of a market for a product: the HS ancestry (`skos:broader`), the union membership
+  (`sg:memberState`) and, per requirement, its scopes and curated scope mappings with their details
+  (the same `recognition-requirements.rq` with its anchored sub-select replaced by all the keys at once);
+  a request then only walks the code's ancestors and the market's unions;
+- the acceptance rules per requirement, the participations per (body, arrangement) and the
+  accreditations per body (the same named queries, unbound, grouped in Python);
+- everything else the answer asks (node names and sources, arrangements, union members, labels, adoptions,
+  the lists the inputs are resolved against) is kept after the first request that asks it.
+
+The index is correct on every write through the store: every write method bumps `GraphStore.generation`,
+and `graph()` rebuilds the index when the generation changed. Writes by another process to the same
+database or endpoint are not seen (open a new store, or call `refresh()`). The answers are the same as the
+SPARQL path's (tests/test_recognition_index.py compares both).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+from rdflib.term import Node
+
+from stdgraph.queries import get_query
+from stdgraph.recognition import Graph
+from stdgraph.store import GraphStore
+
+Row = dict[str, Node | None]
+
+_ANCHORED = """    SELECT DISTINCT ?market ?hs ?requirement ?imposedBy ?scope ?mapping WHERE {
+      ?hs skos:broader* ?scope .
+      ?market ^sg:memberState? ?imposedBy .
+"""
+_ALL_KEYS = """    SELECT DISTINCT ?requirement ?imposedBy ?scope ?mapping WHERE {
+"""
+
+
+def _requirements_query() -> str:
+    """`recognition-requirements.rq` for every market and code at once: keys, then the same details."""
+    text = get_query("recognition-requirements").sparql
+    for old, new in (
+        (_ANCHORED, _ALL_KEYS),
+        ("SELECT ?market ?hs ?requirement", "SELECT ?requirement"),
+        ("GROUP BY ?market ?hs ?requirement", "GROUP BY ?requirement"),
+        ("ORDER BY ?imposedBy ?requirement ?scope", ""),
+    ):
+        if old not in text:  # the named query changed: the index must follow it
+            raise RuntimeError(f"recognition-requirements.rq no longer contains {old.strip()!r}")
+        text = text.replace(old, new)
+    return text
+
+
+def _group(rows: list[Row], *keys: str) -> dict[tuple[str, ...], list[Row]]:
+    grouped: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[tuple(str(row[k]) for k in keys)].append(row)
+    return dict(grouped)
+
+
+class _Facts:
+    """One generation of the store, as Python structures."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.generation = store.generation
+        self.parents: dict[str, set[str]] = defaultdict(set)
+        for row in store.select("SELECT ?c ?p WHERE { ?c skos:broader ?p }").rows:
+            self.parents[str(row["c"])].add(str(row["p"]))
+        self.unions: dict[str, set[str]] = defaultdict(set)
+        for row in store.select("SELECT ?u ?m WHERE { ?u sg:memberState ?m }").rows:
+            self.unions[str(row["m"])].add(str(row["u"]))
+        self.requirements = _group(store.select(_requirements_query()).rows, "scope", "imposedBy")
+        self.rules = _group(store.select(get_query("recognition-rules").sparql).rows, "requirement")
+        self.participations = _group(
+            store.select(get_query("recognition-participations").sparql).rows, "body", "arrangement"
+        )
+        self.accreditations = _group(
+            store.select(get_query("recognition-accreditations").sparql).rows, "body"
+        )
+        self.memo: dict[tuple, list[Row]] = {}
+        self.nodes: dict[str, dict] = {}
+
+    def ancestors(self, code: str) -> set[str]:
+        """The code and every concept above it (`skos:broader*`)."""
+        seen, todo = {code}, [code]
+        while todo:
+            for parent in self.parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+
+class IndexedGraph(Graph):
+    """A `Graph` that reads from the index; queries it does not index are kept per generation."""
+
+    def __init__(self, store: GraphStore, facts: _Facts) -> None:
+        super().__init__(store)
+        self.facts = facts
+        self._nodes = facts.nodes
+
+    def rows(self, name: str, **params: str) -> list[Row]:
+        facts = self.facts
+        if name == "recognition-requirements":
+            return self._requirements(params["market"], params["hs"])
+        if name == "recognition-rules":
+            return facts.rules.get((params["requirement"],), [])
+        if name == "recognition-participations":
+            return facts.participations.get((params["body"], params["arrangement"]), [])
+        if name == "recognition-accreditations":
+            return facts.accreditations.get((params["body"],), [])
+        key = (name, *sorted(params.items()))
+        if key not in facts.memo:
+            facts.memo[key] = super().rows(name, **params)
+        return facts.memo[key]
+
+    def select(self, sparql: str, bindings: dict[str, Node] | None = None) -> list[Row]:
+        key = ("select", sparql, *sorted((k, str(v)) for k, v in (bindings or {}).items()))
+        if key not in self.facts.memo:
+            self.facts.memo[key] = super().select(sparql, bindings)
+        return self.facts.memo[key]
+
+    def _requirements(self, market_code: str, hs_code: str) -> list[Row]:
+        query = get_query("recognition-requirements")
+        terms = {p.name: p.term({"market": market_code, "hs": hs_code}[p.name]) for p in query.params}
+        market_iri, hs_iri = str(terms["market"]), str(terms["hs"])
+        imposers = {market_iri} | self.facts.unions.get(market_iri, set())
+        found = [
+            {"market": terms["market"], "hs": terms["hs"], **row}
+            for scope in self.facts.ancestors(hs_iri)
+            for imposer in imposers
+            for row in self.facts.requirements.get((scope, imposer), ())
+        ]
+        found.sort(key=lambda r: (str(r["imposedBy"]), str(r["requirement"]), str(r["scope"])))
+        return found
+
+
+class RecognitionIndex:
+    """The index of one store; `graph()` is current with the store's last write."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self._facts: _Facts | None = None
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    def refresh(self) -> None:
+        """Forget the index: the next `graph()` reads the store again."""
+        with self._lock:
+            self._facts = None
+
+    def graph(self) -> IndexedGraph:
+        facts = self._facts
+        if facts is None or facts.generation != self.store.generation:
+            with self._lock:
+                facts = self._facts
+                if facts is None or facts.generation != self.store.generation:
+                    facts = _Facts(self.store)
+                    self._facts = facts
+                    self.builds += 1
+        return IndexedGraph(self.store, facts)
