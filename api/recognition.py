@@ -15,6 +15,9 @@ the same as `stdgraph accepts` gives:
 - HTML (`Accept: text/html` or `format=html`): the answer for people, printable, with a form; the page's
   permalink is its query string.
 
+The facts come from the app's `stdgraph.recognition_index.RecognitionIndex`, read once from the store and
+rebuilt after every write through it (`store.generation`); the answers are the SPARQL path's.
+
 Bad input (an unknown HS code or market, a bad date or evidence kind, an ambiguous body) is refused with
 422, naming the field and suggestions.
 """
