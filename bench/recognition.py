@@ -50,7 +50,7 @@ SELECT ?requirement ?imposedBy ?scope ?mapping ?label ?appliesFrom ?appliesUntil
        ?participation ?pFrom ?pUntil ?pStatus ?accreditation ?ab ?abJurisdiction ?aFrom ?aUntil
 WHERE {
   {
-    SELECT DISTINCT ?requirement ?imposedBy ?scope ?mapping WHERE {
+    SELECT DISTINCT ?market ?hs ?requirement ?imposedBy ?scope ?mapping WHERE {
       ?hs skos:broader* ?scope .
       ?market ^sg:memberState? ?imposedBy .
       { ?requirement sg:productScope ?scope . }

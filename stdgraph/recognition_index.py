@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from functools import cache
 
 from rdflib.term import Node
 
@@ -53,6 +54,12 @@ def _requirements_query() -> str:
             raise RuntimeError(f"recognition-requirements.rq no longer contains {old.strip()!r}")
         text = text.replace(old, new)
     return text
+
+
+@cache
+def _params(name: str) -> dict:
+    """The parameters of a named query (parsed once: `get_query` reads its file on every call)."""
+    return {p.name: p for p in get_query(name).params}
 
 
 def _group(rows: list[Row], *keys: str) -> dict[tuple[str, ...], list[Row]]:
@@ -125,8 +132,8 @@ class IndexedGraph(Graph):
         return self.facts.memo[key]
 
     def _requirements(self, market_code: str, hs_code: str) -> list[Row]:
-        query = get_query("recognition-requirements")
-        terms = {p.name: p.term({"market": market_code, "hs": hs_code}[p.name]) for p in query.params}
+        params = _params("recognition-requirements")
+        terms = {"market": params["market"].term(market_code), "hs": params["hs"].term(hs_code)}
         market_iri, hs_iri = str(terms["market"]), str(terms["hs"])
         imposers = {market_iri} | self.facts.unions.get(market_iri, set())
         found = [
