@@ -13,7 +13,8 @@ data since the perf branch: an older file without acceptance rules is regenerate
   stopped by its pid. The query fetches the facts the verdict is decided from (requirements of the
   market and its unions for the code and its ancestors, through scope or curated mapping; their acceptance
   rules; the held body's participations in each rule's arrangement; its accreditations): less than the API
-  answer carries (no names, sources, labels, adoptions), so the ratio is a lower bound.
+  answer carries (no names, sources, labels, adoptions), so the ratio is a lower bound. The body's
+  participations and accreditations are sub-selects that project `?body`, so `bind_values` anchors them.
 - `sparql-path` (for reference): `stdgraph.recognition.answer` on the same store without the index (the named
   queries, one answer at a time), in process.
 
@@ -72,19 +73,23 @@ WHERE {
     OPTIONAL {
       ?rule sg:ruleArrangement ?arrangement .
       OPTIONAL {
-        ?participation sg:participant ?body ; sg:inArrangement ?arrangement .
-        OPTIONAL { ?participation sg:validFrom ?pFrom }
-        OPTIONAL { ?participation sg:validUntil ?pUntil }
-        OPTIONAL { ?participation sg:participationStatus ?pStatus }
+        SELECT ?body ?arrangement ?participation ?pFrom ?pUntil ?pStatus WHERE {
+          ?participation sg:participant ?body ; sg:inArrangement ?arrangement .
+          OPTIONAL { ?participation sg:validFrom ?pFrom }
+          OPTIONAL { ?participation sg:validUntil ?pUntil }
+          OPTIONAL { ?participation sg:participationStatus ?pStatus }
+        }
       }
     }
     OPTIONAL {
       ?rule sg:accreditationMarket ?accreditationMarket .
       OPTIONAL {
-        ?accreditation sg:accreditedBody ?body ; sg:accreditedBy ?ab .
-        OPTIONAL { ?ab sg:jurisdiction ?abJurisdiction }
-        OPTIONAL { ?accreditation sg:validFrom ?aFrom }
-        OPTIONAL { ?accreditation sg:validUntil ?aUntil }
+        SELECT ?body ?accreditation ?ab ?abJurisdiction ?aFrom ?aUntil WHERE {
+          ?accreditation sg:accreditedBody ?body ; sg:accreditedBy ?ab .
+          OPTIONAL { ?ab sg:jurisdiction ?abJurisdiction }
+          OPTIONAL { ?accreditation sg:validFrom ?aFrom }
+          OPTIONAL { ?accreditation sg:validUntil ?aUntil }
+        }
       }
     }
   }
