@@ -37,17 +37,60 @@ _ANCHORED = """    SELECT DISTINCT ?market ?hs ?requirement ?imposedBy ?scope ?m
       ?hs skos:broader* ?scope .
       ?market ^sg:memberState? ?imposedBy .
 """
-_ALL_KEYS = """    SELECT DISTINCT ?requirement ?imposedBy ?scope ?mapping WHERE {
+_ALL_KEYS = """    SELECT DISTINCT ?requirement WHERE {
+      ?requirement sg:market ?anyMarket .
+    }
+  }
+  {
 """
+_MAPPING_DETAILS = """  OPTIONAL {
+    ?m sg:scopeRelation ?relation0 ; sg:justification ?justification0 ; dcterms:creator ?curator0 ;
+       dcterms:source ?mappingSource .
+    OPTIONAL { ?m sg:evidenceLevel/skos:notation ?mappingLevel0 }
+    FILTER(?m = ?mapping)
+  }
+"""
+_KEYS_BODY = """      { ?requirement sg:productScope ?scope . }
+      UNION
+      { ?mapping sg:mappedCode ?scope ; sg:forRequirement ?requirement . }
+      ?requirement sg:market ?imposedBy .
+    }
+  }
+"""
+KEYS = (
+    "SELECT ?requirement ?imposedBy WHERE { ?requirement sg:market ?imposedBy }",
+    "SELECT ?requirement ?scope WHERE { ?requirement sg:productScope ?scope }",
+    "SELECT ?requirement ?scope ?mapping WHERE "
+    "{ ?mapping sg:mappedCode ?scope ; sg:forRequirement ?requirement }",
+)
+"""The keys of `recognition-requirements.rq`'s sub-select, as three plain patterns joined in Python (Oxigraph
+takes tens of seconds over the union and join at 1M triples)."""
+MAPPINGS = """
+SELECT ?m (SAMPLE(?relation0) AS ?relation) (SAMPLE(?justification0) AS ?justification)
+       (SAMPLE(?curator0) AS ?curator) (SAMPLE(?mappingLevel0) AS ?mappingLevel)
+       (GROUP_CONCAT(DISTINCT STR(?mappingSource); separator=" ; ") AS ?mappingSources)
+WHERE {
+  ?m sg:scopeRelation ?relation0 ; sg:justification ?justification0 ; dcterms:creator ?curator0 ;
+     dcterms:source ?mappingSource .
+  OPTIONAL { ?m sg:evidenceLevel/skos:notation ?mappingLevel0 }
+}
+GROUP BY ?m
+"""
+"""The mapping details of `recognition-requirements.rq`, once per mapping: joined per row in Python, as the
+named query's compared (not joined) OPTIONAL would cost every key times every mapping."""
+MAPPING_COLUMNS = ("relation", "justification", "curator", "mappingLevel", "mappingSources")
 
 
 def _requirements_query() -> str:
-    """`recognition-requirements.rq` for every market and code at once: keys, then the same details."""
+    """`recognition-requirements.rq` for every market and code at once: keys, then the same details but the
+    scope mapping's (`MAPPINGS`)."""
     text = get_query("recognition-requirements").sparql
     for old, new in (
-        (_ANCHORED, _ALL_KEYS),
+        (_ANCHORED + _KEYS_BODY, _ALL_KEYS.rsplit("  {\n", 1)[0]),
+        (_MAPPING_DETAILS, ""),
         ("SELECT ?market ?hs ?requirement", "SELECT ?requirement"),
-        ("GROUP BY ?market ?hs ?requirement", "GROUP BY ?requirement"),
+        ("GROUP BY ?market ?hs ?requirement ?imposedBy ?scope ?mapping", "GROUP BY ?requirement"),
+        ("SELECT ?requirement ?imposedBy ?scope ?mapping", "SELECT ?requirement"),
         ("ORDER BY ?imposedBy ?requirement ?scope", ""),
     ):
         if old not in text:  # the named query changed: the index must follow it
@@ -80,7 +123,7 @@ class _Facts:
         self.unions: dict[str, set[str]] = defaultdict(set)
         for row in store.select("SELECT ?u ?m WHERE { ?u sg:memberState ?m }").rows:
             self.unions[str(row["m"])].add(str(row["u"]))
-        self.requirements = _group(store.select(_requirements_query()).rows, "scope", "imposedBy")
+        self.requirements = self._requirements(store)
         self.rules = _group(store.select(get_query("recognition-rules").sparql).rows, "requirement")
         self.participations = _group(
             store.select(get_query("recognition-participations").sparql).rows, "body", "arrangement"
@@ -90,6 +133,29 @@ class _Facts:
         )
         self.memo: dict[tuple, list[Row]] = {}
         self.nodes: dict[str, dict] = {}
+
+    @staticmethod
+    def _requirements(store: GraphStore) -> dict[tuple[str, ...], list[Row]]:
+        """The rows of `recognition-requirements.rq` for every key, grouped by (scope, imposedBy)."""
+        markets, scopes, mapped = (store.select(q).rows for q in KEYS)
+        imposers: dict[str, list[Node]] = defaultdict(list)
+        for row in markets:
+            imposers[str(row["requirement"])].append(row["imposedBy"])  # type: ignore[arg-type]
+        details = {str(row["requirement"]): row for row in store.select(_requirements_query()).rows}
+        mappings = {str(row["m"]): row for row in store.select(MAPPINGS).rows}
+        keys = {(str(r["requirement"]), r["scope"], None) for r in scopes}
+        keys |= {(str(r["requirement"]), r["scope"], r["mapping"]) for r in mapped}
+        grouped: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+        for requirement, scope, mapping in keys:
+            if requirement not in details:  # no skos:prefLabel: the named query's join drops it
+                continue
+            found = mappings.get(str(mapping)) if mapping is not None else None
+            for imposed in imposers.get(requirement, ()):
+                row = {**details[requirement], "imposedBy": imposed, "scope": scope, "mapping": mapping}
+                for column in MAPPING_COLUMNS:
+                    row[column] = found[column] if found else None
+                grouped[(str(scope), str(imposed))].append(row)
+        return dict(grouped)
 
     def ancestors(self, code: str) -> set[str]:
         """The code and every concept above it (`skos:broader*`)."""
