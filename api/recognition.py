@@ -15,6 +15,9 @@ the same as `stdgraph accepts` gives:
 - HTML (`Accept: text/html` or `format=html`): the answer for people, printable, with a form; the page's
   permalink is its query string.
 
+The facts come from the app's `stdgraph.recognition_index.RecognitionIndex`, read once from the store and
+rebuilt after every write through it (`store.generation`); the answers are the SPARQL path's.
+
 Bad input (an unknown HS code or market, a bad date or evidence kind, an ambiguous body) is refused with
 422, naming the field and suggestions.
 """
@@ -31,6 +34,7 @@ from api.html import render
 from stdgraph.namespaces import SG
 from stdgraph.queries import get_query
 from stdgraph.recognition import EVIDENCE_KINDS, Answer, RecognitionInputError, answer
+from stdgraph.recognition_index import RecognitionIndex
 
 router = APIRouter()
 
@@ -59,6 +63,16 @@ def _wants(request: Request) -> str:
     return "json"
 
 
+def _index(request: Request) -> RecognitionIndex:
+    """The app's recognition index, made on first use; it rebuilds itself when the store was written."""
+    store = request.app.state.store
+    index = getattr(request.app.state, "recognition_index", None)
+    if index is None or index.store is not store:
+        index = RecognitionIndex(store)
+        request.app.state.recognition_index = index
+    return index
+
+
 @router.get("/recognition", response_model=None)
 def recognition(request: Request) -> Response:
     """Requirements for a product in a market on a date; the verdict on the evidence held, with reasons."""
@@ -85,6 +99,7 @@ def recognition(request: Request) -> Response:
             values.get("body"),
             values.get("standard"),
             values.get("evidence"),
+            graph=_index(request).graph(),
         )
     except RecognitionInputError as exc:
         if fmt == "html":

@@ -876,6 +876,112 @@ def write_agreements(w: Writer, plan: Plan, seed: int) -> None:
             w.sourced(provision, iri("https://www.chaire-epi.ulaval.ca/en/trend"), False)
 
 
+# --- recognition (acceptance rules, scope mappings, bodies in arrangements) ----------------------------
+
+_RECOGNITION_TERMS = """
+AcceptanceRule ScopeMapping forRequirement evidenceKind ruleScheme ruleArrangement ruleBody ruleStandard
+editionYear otherEditionsExcluded accreditationMarket excludes condition mappedCode scopeRelation
+justification
+"""
+R = {name: iri(str(SG[name])) for name in _RECOGNITION_TERMS.split()}
+RULE_KINDS = ("certificate", "test-report", "verification-report", "ecolabel-licence", "self-declaration")
+CREATOR = iri(str(DCTERMS.creator))
+TRUE = lit("true", datatype=str(XSD.boolean))
+
+
+def cab(seed: int, plan: Plan, k: int) -> tuple[str, str]:
+    """The IRI and acronym of conformity assessment body k (its country is write_conformity's first draw)."""
+    country = random.Random(f"{seed}:cab:{k}").choice(accreditation_bodies(plan))
+    return iri(org(f"CAB {k}", country[1])), f"CAB{k}"
+
+
+def requirement_market(seed: int, plan: Plan, i: int) -> str:
+    rng = random.Random(f"{seed}:req:{i}")
+    heavy = ["EU", "CN", "US", "GB", "JP", "KR", "DE", "FR"]
+    return rng.choice(heavy) if rng.random() < 0.6 else rng.choice(COUNTRIES[: plan.markets])
+
+
+def write_recognition(w: Writer, plan: Plan, seed: int, hs: list[str]) -> None:
+    """What the recognition answers walk: acceptance rules of the requirements (through an arrangement,
+    a scheme or a body; a standard and edition; an accreditation market; exclusions and conditions),
+    curated scope mappings, and conformity assessment bodies taking part in the arrangements (with
+    validity, some expired or withdrawn). Written after everything else, so the graph before it is
+    unchanged for a seed."""
+    six = [c for c in hs if len(c) == 6]
+    for i in range(plan.requirements):
+        rng = random.Random(f"{seed}:rule:{i}")
+        if rng.random() >= 0.4:
+            continue
+        code = requirement_market(seed, plan, i)
+        req = iri(entity("requirement", f"{code} {i}"))
+        for k in range(rng.choice((1, 1, 2, 3))):
+            node = iri(entity("acceptance-rule", f"{code} {i} {k}"))
+            kind = rng.choices(RULE_KINDS, weights=(5, 3, 2, 1, 1))[0]
+            w.t(node, A, R["AcceptanceRule"])
+            w.t(node, R["forRequirement"], req)
+            w.t(node, R["evidenceKind"], lit(kind))
+            route = rng.random()
+            if route < 0.55:
+                w.t(
+                    node,
+                    R["ruleArrangement"],
+                    iri(entity("arrangement", f"mla {rng.randrange(plan.multilateral)}")),
+                )
+            elif route < 0.8 and plan.schemes:
+                w.t(node, R["ruleScheme"], iri(entity("scheme", f"scheme {rng.randrange(plan.schemes)}")))
+            else:
+                w.t(node, R["ruleBody"], cab(seed, plan, rng.randrange(plan.cabs))[0])
+            if rng.random() < 0.6:
+                fam = family(seed, i % plan.reference_pool)
+                w.t(node, R["ruleStandard"], standard_iri(fam.latest))
+                if rng.random() < 0.5:
+                    w.t(node, R["editionYear"], lit(str(fam.years[-1])))
+                    if rng.random() < 0.3:
+                        w.t(node, R["otherEditionsExcluded"], TRUE)
+            if rng.random() < 0.25:
+                w.t(node, R["accreditationMarket"], iri(market(code)))
+            if rng.random() < 0.05:
+                w.t(node, R["excludes"], TRUE)
+            elif rng.random() < 0.1:
+                w.t(
+                    node,
+                    R["condition"],
+                    lit("Only with a factory inspection report of the last 12 months", "en"),
+                )
+            w.sourced(
+                node, iri(f"https://requirements.example.org/{code.lower()}/{i}/rules"), rng.random() < 0.7
+            )
+        if rng.random() < 0.2 and six:
+            target = rng.choice(six)
+            node = iri(entity("scope-mapping", f"{code} {i} {target}"))
+            w.t(node, A, R["ScopeMapping"])
+            w.t(node, R["forRequirement"], req)
+            w.t(node, R["mappedCode"], hs_iri(target))
+            w.t(node, R["scopeRelation"], lit(rng.choice(("close", "narrower", "broader", "overlap"))))
+            w.t(node, R["justification"], lit("The goods of this subheading are named in the scope", "en"))
+            w.t(node, CREATOR, lit("bench generator"))
+            w.sourced(node, iri(f"https://requirements.example.org/{code.lower()}/{i}/scope"), False)
+    for k in range(plan.cabs):
+        rng = random.Random(f"{seed}:cab-part:{k}")
+        if rng.random() >= 0.2:
+            continue
+        body, acronym = cab(seed, plan, k)
+        for j in rng.sample(range(plan.multilateral), min(plan.multilateral, rng.randint(1, 2))):
+            part = iri(entity("participation", f"mla {j} cab {k}"))
+            start = rng.randint(2000, 2024)
+            w.t(part, A, P["Participation"])
+            w.t(part, P["participant"], body)
+            w.t(part, P["inArrangement"], iri(entity("arrangement", f"mla {j}")))
+            w.t(part, P["participationRole"], iri(vocab("participation-role", "national-certification-body")))
+            w.t(part, P["validFrom"], lit(str(start), datatype=str(XSD.gYear)))
+            state = rng.random()
+            if state < 0.1:
+                w.t(part, P["validUntil"], date(min(2025, start + rng.randint(1, 6)), 6, 30))
+            elif state < 0.15:
+                w.t(part, P["participationStatus"], iri(vocab("arrangement-status", "withdrawn")))
+            w.sourced(part, iri(f"https://arrangements.example.org/mla/{j}/bodies/{acronym.lower()}"))
+
+
 # --- entry points ----------------------------------------
 
 
@@ -894,6 +1000,7 @@ def generate(out: TextIO, triples: int, seed: int = 42) -> int:
     write_requirements(w, plan, seed, hs)
     write_agreements(w, plan, seed)
     write_standards(w, plan, seed)
+    write_recognition(w, plan, seed, hs)
     w.flush()
     return w.count
 

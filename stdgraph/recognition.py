@@ -227,6 +227,10 @@ class Graph:
         bindings = {p.name: p.term(params[p.name]) for p in query.params if p.name in params}
         return self.store.select(query.sparql, bindings).rows
 
+    def select(self, sparql: str, bindings: dict[str, Node] | None = None) -> list[dict[str, Node | None]]:
+        """An ad hoc query of this module (resolving inputs), bound like the named ones."""
+        return self.store.select(sparql, bindings or {}).rows
+
     def node(self, iri: str) -> dict:
         """Name, confidence and sources of a node (cached for one answer)."""
         if iri not in self._nodes:
@@ -267,11 +271,11 @@ def resolve_product(graph: Graph, text: str) -> dict:
     for prefix in (code[:4], code[:2]):
         parent = str(SGID[f"hs/{HS_VERSION}/{prefix}"])
         if len(prefix) < len(code) and graph.node(parent)["exists"]:
-            rows = graph.store.select(
+            rows = graph.select(
                 "SELECT ?code ?label WHERE { ?c skos:broader ?parent ; skos:notation ?code ; "
                 "skos:prefLabel ?label } ORDER BY ?code LIMIT 8",
                 {"parent": URIRef(parent)},
-            ).rows
+            )
             suggestions = [f"{r['code']} ({str(r['label'])[:60]})" for r in rows]
             break
     raise RecognitionInputError("product", f"HS {HS_VERSION} has no code {code}", suggestions)
@@ -284,10 +288,10 @@ def resolve_market(graph: Graph, text: str) -> dict:
         info = graph.node(iri)
         if info["exists"]:
             return {"code": value.upper(), "iri": iri, "label": info["label"]}
-    rows = graph.store.select(
+    rows = graph.select(
         "SELECT ?code ?label WHERE { ?m sg:iso3166Alpha2 ?code ; skos:prefLabel ?label "
         'FILTER(LANG(?label) = "en") }'
-    ).rows
+    )
     names = {str(r["label"]).lower(): str(r["code"]) for r in rows}
     if value.lower() in names:
         code = names[value.lower()]
@@ -301,10 +305,10 @@ def resolve_market(graph: Graph, text: str) -> dict:
 
 def resolve_scheme(graph: Graph, text: str) -> tuple[str, str, bool]:
     """A certification scheme or a recognition arrangement, by name or key: (IRI, label, is arrangement)."""
-    rows = graph.store.select(
+    rows = graph.select(
         "SELECT ?s ?label ?arrangement WHERE { { ?s a sg:CertificationScheme BIND(false AS ?arrangement) } "
         "UNION { ?s sg:arrangementType ?type BIND(true AS ?arrangement) } ?s skos:prefLabel ?label }"
-    ).rows
+    )
     wanted = text.strip().lower()
     keys: dict[str, tuple[str, str, bool]] = {}
     for r in rows:
@@ -324,10 +328,10 @@ def resolve_scheme(graph: Graph, text: str) -> tuple[str, str, bool]:
 def resolve_body(graph: Graph, text: str) -> tuple[str | None, str]:
     """A body by acronym (`CQC`, `CQC@CN`) or name; a body the graph does not know stays as text."""
     acronym, _, country = text.strip().partition("@")
-    rows = graph.store.select(
+    rows = graph.select(
         "SELECT ?b ?acronym ?code WHERE { ?b sg:acronym ?acronym "
         "OPTIONAL { ?b sg:jurisdiction/sg:iso3166Alpha2 ?code } }"
-    ).rows
+    )
     matches = sorted(
         {
             str(r["b"])
@@ -872,9 +876,14 @@ def answer(
     body: str | None = None,
     standard: str | None = None,
     evidence: str | None = None,
+    graph: Graph | None = None,
 ) -> Answer:
-    """What a market requires for a product on a date; whether the evidence held is accepted, and why."""
-    graph = Graph(store)
+    """What a market requires for a product on a date; whether the evidence held is accepted, and why.
+
+    `graph` is where the facts are read: by default the named queries on `store`, one answer at a time;
+    `stdgraph.recognition_index.RecognitionIndex.graph()` gives the same facts from a precomputed index.
+    """
+    graph = graph if graph is not None else Graph(store)
     day = parse_date(on)
     hs = resolve_product(graph, product)
     mkt = resolve_market(graph, market_code)

@@ -226,9 +226,12 @@ class SparqlEndpointStore(GraphStore):
         """One SPARQL 1.1 Update request (operations joined by ' ;'): stdgraph-made text only."""
         if self.read_only:
             raise QueryError("this store was opened read-only")
-        response = self._send(self._wrapper("INSERT", operations, "*/*"), update=True)
-        with response:
-            response.read()
+        try:
+            response = self._send(self._wrapper("INSERT", operations, "*/*"), update=True)
+            with response:
+                response.read()
+        finally:
+            self._bump()
 
     # queries -----------------------------------------------------------------------------------------
 
@@ -369,6 +372,8 @@ class SparqlEndpointStore(GraphStore):
             raise EndpointError(self.graph_store, f"no answer within {self.timeout:g} s") from None
         except httpx.TransportError as exc:
             raise EndpointError(self.graph_store, f"cannot reach it ({exc})") from None
+        finally:
+            self._bump()
         if response.status_code >= 300:
             raise self._http_error(self.graph_store, response.status_code, response.text[:500], True)
 

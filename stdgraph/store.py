@@ -164,6 +164,17 @@ def _quads(triples: Iterable[Triple | ox.Triple], graph: ox.NamedNode) -> Iterat
 class GraphStore(ABC):
     """What stdgraph needs from a quad store."""
 
+    _generation = 0
+    """Bumped by every write method, so that caches of what the store holds know when to rebuild."""
+
+    @property
+    def generation(self) -> int:
+        """A number that changes whenever this store object writes (not on writes by other processes)."""
+        return self._generation
+
+    def _bump(self) -> None:
+        self._generation += 1
+
     @abstractmethod
     def query(
         self, query: str, bindings: Mapping[str, Node | str] | None = None
@@ -317,7 +328,10 @@ class OxigraphStore(GraphStore):
         """Withdraw sources: their graphs and their meta records, at once."""
         ops = [op for name in names for op in _forget_graph(name)]
         if ops:
-            self._store.update(" ;\n".join(ops))
+            try:
+                self._store.update(" ;\n".join(ops))
+            finally:
+                self._bump()
 
     def _load(self, triples: Iterable[Triple | ox.Triple], target: str) -> None:
         """Stream triples into a graph with Oxigraph's bulk loader (not transactional: staging only).
@@ -471,8 +485,11 @@ class OxigraphStaging(Staging):
             self.store._load(meta, meta_staging)
             ops.append(f"ADD SILENT GRAPH <{meta_staging}> TO <{META_GRAPH}>")
             ops.append(f"DROP SILENT GRAPH <{meta_staging}>")
-        if ops:
-            self.store._store.update(" ;\n".join(ops))
+        try:
+            if ops:
+                self.store._store.update(" ;\n".join(ops))
+        finally:
+            self.store._bump()
         self.committed = True
 
     def discard(self) -> None:

@@ -75,6 +75,8 @@ def test_output_parses_as_ntriples(text: str) -> None:
         "HSCode",
         "ICSCode",
         "MarketRequirement",
+        "AcceptanceRule",
+        "ScopeMapping",
     ],
 )
 def test_every_class_is_present(store: OxigraphStore, cls: str) -> None:
@@ -139,3 +141,30 @@ def test_the_harness_runs_end_to_end_at_smoke_size() -> None:
         assert column in result.stdout, column
     assert "network hop (stdgraph-remote ÷ stdgraph-disk" in result.stdout
     assert "[rows" not in result.stdout  # every engine, the remote one too, returned the same rows
+
+
+def test_the_recognition_index_answers_generated_questions_as_the_sparql_path_does(
+    store: OxigraphStore,
+) -> None:
+    from bench.recognition import _answer_args, pick_question
+    from stdgraph.recognition import answer
+    from stdgraph.recognition_index import RecognitionIndex
+
+    question = _answer_args(pick_question(store))
+    index = RecognitionIndex(store)
+    for args in (question, {**question, "evidence": None}, {**question, "body": None, "scheme": None}):
+        expected = answer(store, **args).to_dict()
+        assert expected["requirements"], args
+        assert answer(store, **args, graph=index.graph()).to_dict() == expected
+
+
+def test_the_recognition_bench_runs_end_to_end_at_smoke_size(text: str, tmp_path: Path) -> None:
+    """`python -m bench.recognition --size smoke`: the API and one query on `oxigraph serve`, side by side."""
+    from bench.recognition import report, run
+
+    data = tmp_path / "smoke.nt"
+    data.write_text(text, encoding="utf-8")
+    result = run(data, 2, tmp_path, sparql_path=False)
+    assert result["rows"]["api"] > 0 and result["rows"]["oxigraph-serve"] > 0
+    assert set(result["engines"]) == {"api", "oxigraph-serve"}
+    assert "oxigraph-serve p50 / api p50" in report(result)

@@ -379,7 +379,10 @@ class Curator:
         ops = [f"DELETE DATA {{ GRAPH {to_ox(g)} {{ {_nt(ts)} }} }}" for g, ts in deletes.items() if ts]
         ops += [f"INSERT DATA {{ GRAPH {to_ox(g)} {{ {_nt(ts)} }} }}" for g, ts in inserts.items() if ts]
         if ops:
-            self._ox.update(" ;\n".join(ops))
+            try:
+                self._ox.update(" ;\n".join(ops))
+            finally:
+                self.store._bump()  # answers cached per store generation (recognition index) refresh
 
     def propose(self, batch: Batch, principal: Principal, comment: str | None = None) -> Proposal:
         """Validate and store a batch of new records (or new versions of published ones): all or nothing."""
