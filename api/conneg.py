@@ -91,6 +91,19 @@ def parse_accept(accept: str) -> list[_Range]:
     return ranges
 
 
+def accept_rank(ranges: list[_Range], media_type: str) -> tuple[float, int, int] | None:
+    """How much the client wants `media_type`: (q, specificity, -position) of the most specific range
+    that matches it (RFC 9110 12.5.1), or None where no range matches or its q is 0."""
+    matches = [(r.specificity(media_type), r) for r in ranges]
+    matches = [(s, r) for s, r in matches if s is not None]
+    if not matches:
+        return None
+    specificity, rng = max(matches, key=lambda m: (m[0], -m[1].position))
+    if rng.q <= 0:
+        return None
+    return rng.q, specificity, -rng.position
+
+
 def negotiate(kind: Kind, accept: str | None = None, format_param: str | None = None) -> Format:
     """The format to answer with.
 
@@ -117,16 +130,11 @@ def negotiate(kind: Kind, accept: str | None = None, format_param: str | None = 
     best_format: Format | None = None
     for preference, fmt in enumerate(candidates):
         for media_type in (fmt.media_type, *fmt.aliases):
-            # The most specific range that matches decides this media type's q (RFC 9110 12.5.1).
-            matches = [(r.specificity(media_type), r) for r in ranges]
-            matches = [(s, r) for s, r in matches if s is not None]
-            if not matches:
-                continue
-            specificity, rng = max(matches, key=lambda m: (m[0], -m[1].position))
-            if rng.q <= 0:
+            rank = accept_rank(ranges, media_type)
+            if rank is None:
                 continue
             exact = 1 if media_type == fmt.media_type else 0
-            key = (rng.q, specificity, -rng.position, exact, -preference)
+            key = (*rank, exact, -preference)
             if best is None or key > best:
                 best, best_format = key, fmt
     if best_format is None:

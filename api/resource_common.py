@@ -2,7 +2,8 @@
 
 - Formats: JSON by default; JSON-LD, Turtle, N-Triples and RDF/XML by Accept or `format=` (the RDF of the
   resource: every triple of the entities it shows). A browser (Accept with `text/html`) gets JSON, as on
-  `/queries`. `pick_format` is a pure function of Accept and `format`, built on `api.conneg.parse_accept`.
+  `/queries`. `pick_format` is a pure function of Accept and `format`, built on `api.conneg`'s
+  `parse_accept` and `accept_rank`.
 - Pages: `limit` (default 20, at most 200 and the row cap) and `offset`; the body has `total` and `links`
   (`self`, `first`, `next`, `prev`), and the `Link` header carries `next` and `prev`.
 - Errors: the JSON shape of `/queries` (`{"detail": ..., ...}`), from `ApiError`.
@@ -20,7 +21,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import Graph, URIRef
 
-from api.conneg import NotAcceptable, UnknownFormat, parse_accept
+from api.conneg import NotAcceptable, UnknownFormat, accept_rank, parse_accept
 from api.named_queries import ApiError, _integer, error
 from api.runner import QueryTimeout
 from stdgraph.namespaces import PREFIXES
@@ -64,14 +65,10 @@ def pick_format(
     best: tuple | None = None
     chosen: str | None = None
     for preference, (name, media_type, _) in enumerate(offers):
-        matches = [(r.specificity(media_type), r) for r in ranges]
-        matches = [(s, r) for s, r in matches if s is not None]
-        if not matches:
+        rank = accept_rank(ranges, media_type)
+        if rank is None:
             continue
-        specificity, rng = max(matches, key=lambda m: (m[0], -m[1].position))
-        if rng.q <= 0:
-            continue
-        key = (rng.q, specificity, -rng.position, -preference)
+        key = (*rank, -preference)
         if best is None or key > best:
             best, chosen = key, name
     if chosen is None:
