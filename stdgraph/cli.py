@@ -599,6 +599,36 @@ def token_create(
     out.print(token, highlight=False, soft_wrap=True)
 
 
+@token_app.command("list")
+def token_list(store: StoreOption = None) -> None:
+    """List the tokens: id, holder, role and creation date (never the secret, which is not kept)."""
+    from rich.table import Table
+
+    from stdgraph.curation.auth import TokenStore
+
+    table = Table("id", "name", "role", "created")
+    for entry in TokenStore(_curation_paths(store).tokens).list():
+        table.add_row(entry["id"], entry["name"], entry["role"], entry["created"])
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[
+        str, typer.Argument(help="The token's id (from `stdgraph token list`) or the token.")
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Revoke a token: a running server refuses it at its next request; the history keeps its holder."""
+    from stdgraph.curation.auth import TokenStore
+
+    try:
+        gone = TokenStore(_curation_paths(store).tokens).revoke(token_id)
+    except KeyError as exc:
+        raise fail(exc.args[0]) from None
+    err.print(f"revoked token {gone['id']} of {gone['name']} ({gone['role']})")
+
+
 @app.command()
 def propose(
     file: Annotated[

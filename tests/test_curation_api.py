@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from curation_support import adoption_rows, idt_mappings, sssom_tsv
+from typer.testing import CliRunner
 
 from api.app import create_app
 from api.curation import Curation
 from api.settings import ApiSettings
+from stdgraph.cli import app as cli_app
 from stdgraph.curation import CurationPaths
 from stdgraph.curation.auth import TokenStore
 from stdgraph.curation.workflow import Curator
@@ -51,6 +53,32 @@ def test_tokens_are_stored_hashed(tmp_path: Path) -> None:
     assert oct((tmp_path / "tokens.json").stat().st_mode)[-3:] == "600"
     assert tokens.verify(token).role == "reviewer"
     assert TokenStore(tmp_path / "tokens.json").verify(token).name == "SAC reviewer"
+
+
+def test_a_revoked_token_is_refused_by_the_running_server_and_the_cli_lists_and_revokes(
+    api, monkeypatch
+) -> None:
+    client, tokens, _ = api
+    path = Path(client.app.state.curation.paths.tokens)
+    body = sssom_tsv(idt_mappings(1)).encode()
+    headers = {"Content-Type": TSV} | bearer(tokens["curator"])
+    assert client.post("/mappings", content=body, headers=headers).status_code == 201  # verified, remembered
+    monkeypatch.delenv("STDGRAPH_CURATION_DIR", raising=False)
+    store = ["--store", str(path.parent.parent / "store")]  # its curation folder is the one the API uses
+    runner = CliRunner()
+    listed = runner.invoke(cli_app, ["token", "list", *store])
+    token_id = tokens["curator"].split("_")[1]
+    assert listed.exit_code == 0 and token_id in listed.stdout and "curator" in listed.stdout
+    assert tokens["curator"].split("_", 2)[2] not in listed.stdout
+    revoked = runner.invoke(cli_app, ["token", "revoke", token_id, *store])
+    assert revoked.exit_code == 0, revoked.output
+    unknown = runner.invoke(cli_app, ["token", "revoke", "nosuchid", *store])
+    assert unknown.exit_code == 2 and "no token with id 'nosuchid'" in unknown.output
+    refused = client.post("/mappings", content=sssom_tsv(idt_mappings(2)).encode(), headers=headers)
+    assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
+    assert token_id not in {e["id"] for e in TokenStore(path).list()}
+    assert len(TokenStore(path).list()) == 3  # the other three still work
+    assert client.get("/mappings").status_code == 200  # reads stay public
 
 
 def test_writes_need_a_token_and_the_right_role(api) -> None:

@@ -1,9 +1,10 @@
 """API tokens with roles, stored hashed (scrypt from the standard library) in a JSON file beside the store.
 
 A token is `sgt_{id}_{secret}`: the id finds the entry, the secret is checked against its scrypt hash in
-constant time. Only `stdgraph token create` writes the file (mode 0600); the server reads it when a token
-it has not seen arrives, so tokens created while it runs work at once. The file is kept out of the graph so
-that the public SPARQL endpoint can never show a hash.
+constant time. Only `stdgraph token create` and `stdgraph token revoke` write the file (mode 0600); the
+server reads it again whenever it changed on disk, so a token created while it runs works at once and a
+revoked one is refused at its next request. The file is kept out of the graph so that the public SPARQL
+endpoint can never show a hash.
 """
 
 from __future__ import annotations
@@ -60,6 +61,21 @@ class TokenStore:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._verified: dict[str, Principal] = {}
+        self._seen: tuple[int, int] | None = None
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_ino
+
+    def _forget_if_changed(self) -> None:
+        """Verified tokens are remembered only while the file is the one they were checked against."""
+        stamp = self._stamp()
+        if stamp != self._seen:
+            self._verified.clear()
+            self._seen = stamp
 
     def _read(self) -> dict[str, dict[str, str]]:
         if not self.path.exists():
@@ -84,13 +100,33 @@ class TokenStore:
                 "hash": _hash(secret, salt),
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
             }
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(entries, out, indent=1)
-            os.replace(tmp, self.path)
+            self._write(entries)
         return f"sgt_{token_id}_{secret}"
+
+    def revoke(self, token_id: str) -> dict[str, str]:
+        """Remove a token by its id (the part after `sgt_`); returns what it was. Its holder's past steps stay
+        in the history under their name."""
+        token_id = token_id.removeprefix("sgt_").split("_", 1)[0]
+        with self._lock:
+            entries = self._read()
+            if token_id not in entries:
+                known = ", ".join(sorted(entries)) or "none"
+                raise KeyError(
+                    f"no token with id {token_id!r} (known ids: {known}; see `stdgraph token list`)"
+                )
+            entry = entries.pop(token_id)
+            self._write(entries)
+            self._verified.clear()
+        return {"id": token_id, "name": entry["name"], "role": entry["role"]}
+
+    def _write(self, entries: dict[str, dict[str, str]]) -> None:
+        """Replace the file atomically, readable by its owner only."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(entries, out, indent=1)
+        os.replace(tmp, self.path)
 
     def verify(self, token: str | None) -> Principal:
         """The principal of a token, or AuthError saying what is wrong."""
@@ -99,6 +135,7 @@ class TokenStore:
                 "this needs a token: send 'Authorization: Bearer <token>' (stdgraph token create)"
             )
         key = hashlib.sha256(token.encode("utf-8")).hexdigest()
+        self._forget_if_changed()
         if key in self._verified:
             return self._verified[key]
         parts = token.split("_", 2)
