@@ -183,6 +183,7 @@ class Curator:
         self._ox = store.oxigraph
         self.lock = threading.Lock()
         self.timings: dict[str, float] = {}  # seconds of the last propose, by phase (for bench/curation.py)
+        self.checked_triples = 0  # size of the last validated graph: the change set and its context
 
     # reading -------------------------------------------------------------------------------------
 
@@ -307,6 +308,7 @@ class Curator:
         started = time.perf_counter()
         report = validate(data, shapes=shapes)
         self.timings["shapes"] = time.perf_counter() - started
+        self.checked_triples = len(data)
         by_iri = {r.iri: r for r in records}
         errors, warnings = [], []
         for v in report.violations:
