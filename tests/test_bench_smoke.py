@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -168,3 +169,20 @@ def test_the_recognition_bench_runs_end_to_end_at_smoke_size(text: str, tmp_path
     assert result["rows"]["api"] > 0 and result["rows"]["oxigraph-serve"] > 0
     assert set(result["engines"]) == {"api", "oxigraph-serve"}
     assert "oxigraph-serve p50 / api p50" in report(result)
+
+
+def test_the_curation_bench_finds_the_same_violations_as_pyshacl_on_the_whole_graph(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m bench.curation` at smoke size: the broken rows refused by the change-set validation are
+    the ones pySHACL finds on the whole graph, and the good rows are committed."""
+    from bench.curation import main
+
+    (tmp_path / "gsmoke-s42.nt").write_text(text, encoding="utf-8")
+    assert main(["--sizes", "smoke", "--whole", "smoke", "--repeat", "1", "--data-dir", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "| smoke |" in printed and "| yes |" in printed
+    result = json.loads(printed.splitlines()[0])
+    assert result["violations"] == result["whole_violations"] == result["invalid_rows"] == 6
+    assert result["only_change_set"] == result["only_whole_graph"] == []
+    assert result["validated_triples"] < result["triples"] / 3
