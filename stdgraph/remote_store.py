@@ -33,7 +33,7 @@ import re
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any
 
 import httpx
@@ -175,6 +175,9 @@ class SparqlEndpointStore(GraphStore):
     def _wrapper(self, url_kind: str, text: str, accept: str) -> SPARQLWrapper:
         wrapper = _Wrapper(self.endpoint, updateEndpoint=self.update_endpoint, returnFormat=JSON)
         wrapper.setMethod(POST)
+        wrapper.setOnlyConneg(
+            True
+        )  # else `format=json` goes along, and Virtuoso answers a CONSTRUCT with 406
         wrapper.setTimeout(max(1, round(self.timeout)))
         if self.credentials:
             if not self._digest:
@@ -359,9 +362,15 @@ class SparqlEndpointStore(GraphStore):
 
     # writes ------------------------------------------------------------------------------------------
 
-    def replace_graphs(self, graphs: Mapping[str, Graph], meta: Graph | None = None) -> None:
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, Graph],
+        meta: Graph | None = None,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> None:
         """Stage every graph, check the union default graph on a staged triple, then swap them in with
-        one update request (atomic where the server runs a request as one transaction; see the module)."""
+        one update request (atomic where the server runs a request as one transaction; see the module).
+        `progress(name, triples)` is called as each graph is staged."""
         if self.read_only:
             raise QueryError("this store was opened read-only")
         self.drop_staging()
@@ -373,8 +382,11 @@ class SparqlEndpointStore(GraphStore):
                 to_ox(URIRef(name))  # a graph name is written into the update: validate it first
                 staged[name] = f"{STAGING_PREFIX}{run}/{len(staged)}"
                 self._load(graph, staged[name])
+                if progress is not None:
+                    progress(name, len(graph))
             if meta is not None and meta_staging is not None:
                 self._load(meta, meta_staging)
+            self._check_staged({staged[name]: len(graph) for name, graph in graphs.items()})
             probe = next((t for g in (*graphs.values(), meta or Graph()) for t in _ground(g)), None)
             if probe is not None:
                 self._check_union(dict(zip(("s", "p", "o"), probe, strict=True)))
@@ -382,6 +394,25 @@ class SparqlEndpointStore(GraphStore):
         finally:  # MOVE empties the staging graphs; after a failure, this drops what was staged
             with contextlib.suppress(EndpointError, QueryError):
                 self._drop([*staged.values(), *([meta_staging] if meta_staging else [])])
+
+    def _check_staged(self, expected: Mapping[str, int]) -> None:
+        """Refuse to swap unless every staging graph holds the triples sent to it: a server can accept a
+        load and put it elsewhere (`oxigraph serve` files a POST to an unknown path, say a mistyped
+        --graph-store URL, under a graph named by that URL), and the swap would then empty the live graphs."""
+        if not expected:
+            return
+        values = " ".join(f"<{ox.NamedNode(name).value}>" for name in expected)
+        query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        query += " GROUP BY ?g"
+        found = {str(r["g"]): int(r["n"]) for r in self.select(query).rows}  # type: ignore[arg-type]
+        for name, count in expected.items():
+            if found.get(name, 0) != count:
+                where = self.graph_store or self.update_endpoint
+                raise EndpointError(
+                    where,
+                    f"accepted {count} triples for the staging graph <{name}> but holds {found.get(name, 0)} "
+                    "there: is it the server's Graph Store Protocol (or update) URL? Nothing was swapped in",
+                )
 
     def _drop(self, names: Iterable[str]) -> None:
         names = list(names)
@@ -453,7 +484,10 @@ class SparqlEndpointStore(GraphStore):
         answer without a graph is checked by scanning."""
         found = [r["g"] for r in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows]
         if not any(isinstance(g, URIRef) for g in found):
-            found = [r["g"] for r in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows]
+            scan = (
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"  # Virtuoso: 0.01 s
+            )
+            found = [r["g"] for r in self.select(scan).rows]  # at 58k triples, DISTINCT ?g: 0.6 s
         return sorted(str(g) for g in found if isinstance(g, URIRef) and g.startswith(SGG))
 
     def _own_graphs(self) -> str | None:
@@ -508,14 +542,26 @@ class SparqlEndpointStore(GraphStore):
         ox.serialize(self._quads(names), out, format=EXPORT_FORMATS[fmt])
 
     def _quads(self, names: list[str]) -> Iterator[ox.Quad]:
+        """Each graph's triples, then a check that they were all: a server may cut an answer short
+        without an error (Virtuoso at its ResultSetMaxRows), and a dump must not be silently partial."""
         for name in names:
             target = ox.NamedNode(name)
             text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
             response = self._send(self._wrapper("SELECT", text, N_TRIPLES))
+            sent = 0
             with response:
                 reader = io.BufferedReader(_Stream(iter(lambda r=response: r.read(1 << 16), b"")))
                 for quad in ox.parse(reader, format=ox.RdfFormat.N_TRIPLES):
+                    sent += 1
                     yield ox.Quad(quad.subject, quad.predicate, quad.object, target)
+            count = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}").rows
+            held = int(count[0]["n"]) if count else 0  # type: ignore[arg-type]
+            if sent < held:
+                raise EndpointError(
+                    self.endpoint,
+                    f"answered {sent} of the {held} triples of <{name}>: raise the server's limit on result "
+                    "rows (Virtuoso: ResultSetMaxRows in virtuoso.ini)",
+                )
 
 
 def _ask_as_boolean(body: bytes) -> bytes:

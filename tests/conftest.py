@@ -144,7 +144,7 @@ MaxClientConnections = 8
 Charset = UTF-8
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {result_rows}
 MaxQueryExecutionTime = 120
 MaxQueryCostEstimationTime = 400
 """
@@ -176,15 +176,18 @@ class VirtuosoServer:
 
 
 @contextlib.contextmanager
-def virtuoso_serve(folder: Path) -> Iterator[VirtuosoServer]:
-    """`virtuoso-t +foreground` on free loopback ports with a private ini under `folder`, stopped by pid."""
+def virtuoso_serve(folder: Path, result_rows: int = 1_000_000) -> Iterator[VirtuosoServer]:
+    """`virtuoso-t +foreground` on free loopback ports with a private ini under `folder`, stopped by pid;
+    `result_rows` is its ResultSetMaxRows."""
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     assert binary and isql, (
         "Virtuoso is missing: apt-get install virtuoso-opensource (`make install` does it)"
     )
     sql_port, http_port = _free_port(), _free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port))
+    ini.write_text(
+        VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port, result_rows=result_rows)
+    )
     log = (folder / "virtuoso.out").open("wb")
     server = subprocess.Popen(
         [binary, "+foreground", "+configfile", str(ini)], cwd=folder, stdout=log, stderr=subprocess.STDOUT
