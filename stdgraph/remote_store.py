@@ -440,7 +440,10 @@ class SparqlEndpointStore(GraphStore):
         chunks = [blank] if blank else []
         chunks += [ground[i : i + INSERT_CHUNK] for i in range(0, len(ground), INSERT_CHUNK)]
         for chunk in chunks:
-            self.update(f"INSERT DATA {{ GRAPH <{target}> {{\n" + "\n".join(chunk) + "\n} }")
+            body = f"{{ GRAPH <{target}> {{\n" + "\n".join(chunk) + "\n} }"
+            # blank nodes go in a template (INSERT ... WHERE {}), which every engine takes; Virtuoso 7.2
+            # refuses them in INSERT DATA ("not allowed in a constant clause")
+            self.update(f"INSERT {body} WHERE {{}}" if chunk is blank else f"INSERT DATA {body}")
 
     def _put_graph_store(self, graph: Graph, target: str) -> None:
         """POST the graph as N-Triples to `?graph=target` (SPARQL 1.1 Graph Store HTTP Protocol)."""

@@ -284,6 +284,25 @@ def test_virtuoso_needs_parameters_bound_by_bind(built_server: Built, default_st
     assert len(store.select(hop, standard)) == 1
 
 
+def test_loads_by_insert_data_keep_blank_nodes_and_escapes_on_each_server(built_server: Built) -> None:
+    """The update path of a load (no graph-store URL: INSERT DATA requests) on each server, then the graph
+    withdrawn again (`drop_graphs`), leaving the others as they were."""
+    store = built_server.server.store(graph_store=False)
+    before = store.triple_counts()
+    data = Graph().parse(
+        data='<https://example.org/a> <https://example.org/p> ( "x\\"y" "多\\n行" ) .', format="turtle"
+    )
+    try:
+        store.replace_graphs({G1: data})
+        back = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")
+        assert isomorphic(back, data) and len(back) == 5
+        query = "SELECT ?x WHERE { <https://example.org/a> <https://example.org/p>/rdf:rest*/rdf:first ?x }"
+        assert sorted(store.select(query).column("x")) == [Literal('x"y'), Literal("多\n行")]
+    finally:
+        store.drop_graphs([G1])
+    assert store.triple_counts() == before
+
+
 def test_virtuoso_answers_graph_listing_and_ask_its_own_way(built_server: Built) -> None:
     """`GRAPH ?g { }` (one unbound row) and ASK in JSON (a `__ASK_RETVAL` table) on Virtuoso 7.2: the store
     lists graphs by a scan there and reads the table as the boolean; its system graphs stay out of counts."""
