@@ -2,9 +2,9 @@
 
 Queries go by the SPARQL 1.1 Protocol and writes by SPARQL 1.1 Update, through SPARQLWrapper (POST, form
 encoded, optional HTTP basic credentials); graphs are loaded by the Graph Store HTTP Protocol when the
-server's graph-store URL is given (one streamed N-Triples request per graph), else by `INSERT DATA`
-requests. Any SPARQL 1.1 server fits: Oxigraph (`oxigraph serve --union-default-graph`), Apache Jena
-Fuseki, Virtuoso, GraphDB, Amazon Neptune.
+server's graph-store URL is given (one N-Triples request per graph, its triples counted on the server
+before the swap), else by `INSERT DATA` requests. Any SPARQL 1.1 server fits: Oxigraph (`oxigraph serve
+--union-default-graph`), Apache Jena Fuseki, Virtuoso, GraphDB, Amazon Neptune.
 
 The contract is `OxigraphStore`'s:
 - parameters are bound by `bind_values` (validated terms in `VALUES` blocks), never pasted as text;
@@ -22,6 +22,10 @@ The contract is `OxigraphStore`'s:
   staging graphs a crashed writer left behind.
 - errors come back as `QueryError` (the endpoint refused the query: HTTP 400) or `EndpointError` (it is
   unreachable, refused the credentials, failed, or timed out), whose message names the endpoint.
+- stdgraph's graphs are those under `sgg:`; others on the server (Virtuoso's system graphs, other data
+  sets) are not listed, counted or exported. Credentials go as HTTP basic, or as digest after a 401
+  (Virtuoso's `/sparql-auth`). What Virtuoso 7.2 needs besides (parameters bound by BIND, ASK read from a
+  table, blank nodes inserted by a template) is said where it is done, and in DEVELOPERS.md.
 """
 
 from __future__ import annotations
