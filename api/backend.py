@@ -16,10 +16,8 @@ from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 
-from stdgraph.remote_store import N_TRIPLES, RESULTS_JSON, EndpointError, SparqlEndpointStore
+from stdgraph.remote_store import N_TRIPLES, RESULTS_JSON, EndpointError, SparqlEndpointStore, query_form
 from stdgraph.store import GraphStore, OxigraphStore, QueryError
-
-ACCEPT = f"{RESULTS_JSON}, {N_TRIPLES};q=0.9"
 
 
 class UnsupportedStore(TypeError):
@@ -55,8 +53,13 @@ class RemoteSparql:
         params += [("named-graph-uri", g.value) for g in named_graphs or ()]
         from api.sparql import ProtocolError  # api.sparql is the caller; imported late to keep one direction
 
+        try:  # one type asked for: Virtuoso answers a DESCRIBE in SPARQL JSON when JSON comes first
+            graph_form = query_form(query) in ("CONSTRUCT", "DESCRIBE")
+        except QueryError:
+            graph_form = False
+        accept = N_TRIPLES if graph_form else RESULTS_JSON
         try:
-            media, body = self.store.raw_query(prologue + query, ACCEPT, params)
+            media, body = self.store.raw_query(prologue + query, accept, params)
         except QueryError as exc:
             raise SyntaxError(str(exc)) from None
         except EndpointError as exc:

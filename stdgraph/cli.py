@@ -861,5 +861,91 @@ def sources() -> None:
     out.print(table)
 
 
+# --- push: the local store into a remote SPARQL endpoint (virtuoso branch) ---
+
+
+@app.command()
+def push(
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="The remote SPARQL 1.1 query URL (e.g. Virtuoso's /sparql).")
+    ],
+    update_endpoint: UpdateEndpointOption = None,
+    graph_store: GraphStoreOption = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Account that may update (default: $STDGRAPH_ENDPOINT_USER).")
+    ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option("--password", help="Its password (default: $STDGRAPH_ENDPOINT_PASSWORD)."),
+    ] = None,
+    store: StoreOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Load the graph built in the local store into a remote SPARQL endpoint, named graph by named graph.
+
+    Each graph is staged on the server (Graph Store Protocol with --graph-store, else SPARQL INSERT DATA),
+    then all are swapped in with one update, replacing the server's graphs of the same names; its other
+    graphs are left as they are. A failure before the swap leaves the server as it was."""
+    import os
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from stdgraph.namespaces import META_GRAPH, SGG
+    from stdgraph.store import QueryError
+
+    local = open_store(store)
+    counts = local.triple_counts()
+    if not any(n for g, n in counts.items() if g != str(META_GRAPH)):
+        raise fail(f"the store at {config.store_path(store)} is empty: run `stdgraph build` first")
+    user = user or os.environ.get("STDGRAPH_ENDPOINT_USER")
+    if password is None:
+        password = os.environ.get("STDGRAPH_ENDPOINT_PASSWORD", "")
+    try:
+        target = config.open_store(
+            endpoint=endpoint,
+            update_endpoint=update_endpoint,
+            graph_store=graph_store,
+            credentials=(user, password) if user else None,
+        )
+    except (OSError, ValueError) as exc:
+        raise fail(f"cannot open the SPARQL endpoint {endpoint}: {exc} (nothing was pushed)") from None
+    graphs: dict[str, Graph] = {}
+    for name in counts:
+        graph = Graph()
+        for triple in local.graph_triples(name):
+            graph.add(triple)
+        graphs[name] = graph
+    meta = graphs.pop(str(META_GRAPH), Graph())
+    total = sum(len(g) for g in graphs.values()) + len(meta)
+    started = time.perf_counter()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} triples"),
+    )
+    with Progress(*columns, TimeElapsedColumn(), disable=quiet, console=err) as bar:
+        task = bar.add_task("staging", total=total)
+
+        def staged(name: str, triples: int) -> None:
+            bar.update(task, advance=triples, description=f"staged {name.rsplit('/', 1)[-1]}")
+
+        try:
+            target.replace_graphs(graphs, meta, progress=staged)
+        except (OSError, QueryError) as exc:
+            raise fail(f"{exc} (the endpoint's graphs were not changed)") from None
+        bar.update(task, completed=total, description="swapped in")
+    pushed = target.triple_counts()
+    table = Table("named graph (sgg:)", "local triples", "on the endpoint", title=f"push to {endpoint}")
+    for name, graph in [*graphs.items(), (str(META_GRAPH), meta)]:
+        table.add_row(name.removeprefix(str(SGG)), str(len(graph)), str(pushed.get(name, 0)))
+    out.print(table)
+    out.print(
+        f"pushed {len(graphs) + 1} named graphs, {total} triples to {endpoint} in "
+        f"{time.perf_counter() - started:.1f} s",
+        highlight=False,
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -60,11 +60,13 @@ def open_store(
     update_endpoint: str | None = None,
     graph_store: str | None = None,
     read_only: bool = False,
+    credentials: tuple[str, str] | None = None,
 ):
     """The configured `GraphStore`, for every command: a remote SPARQL endpoint when one is given
     (`--endpoint`, or `STDGRAPH_ENDPOINT` unless `--store` is given), else the embedded store at
     `store_path(path)`. A remote store is checked (it answers; its default graph is the union of its
-    named graphs) before it is returned; errors are `OSError`s that name the store."""
+    named graphs) before it is returned; errors are `OSError`s that name the store. `credentials` replace
+    `endpoint_credentials()` (the environment's)."""
     url = endpoint or (None if path else endpoint_url())
     if url:
         from stdgraph.remote_store import SparqlEndpointStore
@@ -73,7 +75,7 @@ def open_store(
             url,
             update_endpoint_url(update_endpoint),
             graph_store_url(graph_store),
-            credentials=endpoint_credentials(),
+            credentials=credentials or endpoint_credentials(),
             read_only=read_only,
         )
         store.check()

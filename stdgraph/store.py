@@ -89,7 +89,7 @@ _OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _SELECT_WHERE = re.compile(r"\bSELECT\b(?P<projection>[^{}]*?)\bWHERE\s*\{", re.IGNORECASE | re.DOTALL)
 
 
-def bind_values(query: str, bindings: Mapping[str, Node | str]) -> str:
+def bind_values(query: str, bindings: Mapping[str, Node | str], form: str = "values") -> str:
     """The query with its parameters bound by `VALUES` blocks opening the WHERE clauses that use them.
 
     The outer WHERE gets every parameter; a sub-select gets those it projects (the same variable in
@@ -98,6 +98,9 @@ def bind_values(query: str, bindings: Mapping[str, Node | str]) -> str:
     no user text reaches the query unescaped. Oxigraph's planner starts from a leading VALUES block;
     SEP-0007 substitutions it does not (273 ms against 0.26 ms for a supersession chain at 1M triples,
     bench/RESULTS.md), and a block only in the outer query leaves sub-selects to enumerate everything.
+
+    `form="bind"` writes `BIND(term AS ?name)` at the same places instead, for an engine that mis-joins a
+    leading VALUES block (Virtuoso 7: see `remote_store`); Oxigraph runs some queries up to 2x slower so.
     """
     if not bindings:
         return query
@@ -118,7 +121,12 @@ def bind_values(query: str, bindings: Mapping[str, Node | str]) -> str:
     pieces, last = [], 0
     for position in sorted(inserts):
         names = inserts[position]
-        block = f" VALUES ({' '.join(f'?{n}' for n in names)}) {{ ({' '.join(terms[n] for n in names)}) }}"
+        if form == "bind":
+            block = "".join(f" BIND({terms[n]} AS ?{n})" for n in names)
+        else:
+            block = (
+                f" VALUES ({' '.join(f'?{n}' for n in names)}) {{ ({' '.join(terms[n] for n in names)}) }}"
+            )
         pieces += [query[last:position], block]
         last = position
     return "".join([*pieces, query[last:]])

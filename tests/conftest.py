@@ -107,6 +107,129 @@ def remote_store(oxigraph_server: OxigraphServer) -> SparqlEndpointStore:
     return store
 
 
+# --- remote triple store: Virtuoso Open Source (`virtuoso-t`, Debian's virtuoso-opensource) ---
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = {folder}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 256M
+ThreadsPerQuery = 2
+CheckpointInterval = 60
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 8
+MaxClientConnections = 8
+Charset = UTF-8
+
+[SPARQL]
+ResultSetMaxRows = {result_rows}
+MaxQueryExecutionTime = 120
+MaxQueryCostEstimationTime = 400
+"""
+"""A private virtuoso.ini: its own files, loopback ports and ~80 MB of buffers (10,000 x 8 kB pages). The
+default ResultSetMaxRows (10,000) would cut a graph's dump short: a store that serves stdgraph's
+dumps raises it past the largest graph."""
+
+VIRTUOSO_USER = ("stdgraph", "stdgraph-test")
+"""The account the tests write with: created by `dba` (password `dba` in a new database) and granted
+SPARQL_UPDATE, as README's deployment steps do."""
+
+
+@dataclass
+class VirtuosoServer:
+    url: str
+    pid: int
+    sql_port: int
+
+    def store(self, graph_store: bool = True, read_only: bool = False) -> SparqlEndpointStore:
+        """Queries at /sparql, updates at /sparql-auth and graphs at /sparql-graph-crud-auth, both with
+        HTTP digest authentication as the `stdgraph` account."""
+        return SparqlEndpointStore(
+            f"{self.url}/sparql",
+            f"{self.url}/sparql-auth",
+            f"{self.url}/sparql-graph-crud-auth" if graph_store else None,
+            credentials=VIRTUOSO_USER,
+            read_only=read_only,
+        )
+
+
+@contextlib.contextmanager
+def virtuoso_serve(folder: Path, result_rows: int = 1_000_000) -> Iterator[VirtuosoServer]:
+    """`virtuoso-t +foreground` on free loopback ports with a private ini under `folder`, stopped by pid;
+    `result_rows` is its ResultSetMaxRows."""
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    assert binary and isql, (
+        "Virtuoso is missing: apt-get install virtuoso-opensource (`make install` does it)"
+    )
+    sql_port, http_port = _free_port(), _free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port, result_rows=result_rows)
+    )
+    log = (folder / "virtuoso.out").open("wb")
+    server = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(ini)], cwd=folder, stdout=log, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{http_port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert server.poll() is None, (folder / "virtuoso.out").read_text(errors="replace")
+            try:
+                if httpx.post(f"{url}/sparql", data={"query": "ASK {}"}, timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "Virtuoso did not answer within 90 s"
+            time.sleep(0.2)
+        user, password = VIRTUOSO_USER
+        grant = f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\";"
+        subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={grant}"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        yield VirtuosoServer(url, server.pid, sql_port)
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """One Virtuoso per test session (per xdist worker)."""
+    with virtuoso_serve(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
 # --- curation (curate branch) ---
 
 
