@@ -364,15 +364,12 @@ def replay(store: ox.Store, calls: list[tuple[str, tuple, dict]]) -> int:
         if isinstance(answer, ox.QuerySolutions):
             width = len(answer.variables)
             for solution in answer:
-                for i in range(width):
-                    solution[i]
-                terms += width
+                terms += sum(1 for i in range(width) if solution[i] is not None)
         elif isinstance(answer, ox.QueryBoolean):
             terms += 1
         else:
             for item in answer:
-                item.subject, item.predicate, item.object
-                terms += 3
+                terms += len((item.subject, item.predicate, item.object))
     return terms
 
 
