@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable
@@ -205,28 +204,36 @@ class RowCapExceeded(Exception):
     pass
 
 
-def _term_json(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _term_json(term.subject),
-                "predicate": _term_json(term.predicate),
-                "object": _term_json(term.object),
-            },
-        }
-    raise TypeError(f"unexpected term {term!r}")
+class _RowWriter:
+    """Where Oxigraph writes SELECT results as TSV, counted as they come.
+
+    In TSV every solution is one line (a newline inside a literal is written `\\n`), after the line of
+    variables, so counting newlines counts rows exactly: the row cap is applied while Oxigraph evaluates
+    and serialises (without holding the GIL), and a stopped query is cut at its next chunk of output.
+    The TSV is then parsed and written in the format asked for, all in Oxigraph: the terms never become
+    Python objects.
+    """
+
+    def __init__(self, stop: threading.Event, cap: int) -> None:
+        self.stop = stop
+        self.cap = cap
+        self.lines = 0
+        self.chunks: list[bytes] = []
+
+    def write(self, chunk: bytes) -> int:
+        if self.stop.is_set():
+            raise Cancelled()
+        self.lines += chunk.count(b"\n")
+        if self.lines - 1 > self.cap:
+            raise RowCapExceeded(f"result exceeds {self.cap} rows; add LIMIT (at most {self.cap})")
+        self.chunks.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 @dataclass
@@ -261,24 +268,13 @@ def run_query(
             return Answer(answer.serialize(format=RESULTS_FORMATS[fmt.name]), fmt.media_type)
         if isinstance(answer, ox.QuerySolutions):
             fmt = negotiate(Kind.RESULTS, accept, operation.format)
-            variables = [v.value for v in answer.variables]
-            bindings = []
-            for solution in answer:
-                if stop.is_set():
-                    raise Cancelled()
-                if len(bindings) >= cap:
-                    raise RowCapExceeded(f"result exceeds {cap} rows; add LIMIT (at most {cap})")
-                row = {}
-                for name in variables:
-                    value = solution[name]
-                    if value is not None:
-                        row[name] = _term_json(value)
-                bindings.append(row)
-            document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}})
-            if fmt.name == "json":
-                return Answer(document.encode("utf-8"), fmt.media_type)
-            solutions = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-            return Answer(solutions.serialize(format=RESULTS_FORMATS[fmt.name]), fmt.media_type)
+            tsv = _RowWriter(stop, cap)
+            answer.serialize(tsv, format=ox.QueryResultsFormat.TSV)
+            body = tsv.value()
+            if fmt.name != "tsv":
+                solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
+                body = solutions.serialize(format=RESULTS_FORMATS[fmt.name])
+            return Answer(body, fmt.media_type)
         fmt = negotiate(Kind.GRAPH, accept, operation.format)
         triples = []
         for triple in answer:

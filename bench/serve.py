@@ -1,0 +1,545 @@
+"""`stdgraph serve` against `oxigraph serve` over HTTP on loopback, in one run, on the same data and queries.
+
+Usage: `python -m bench.serve --graph catalogue|1m [--requests N] [--clients 1,4] [--lookups N]`.
+
+- Data. `catalogue`: the store `stdgraph build --data-dir ../shared/data --store bench/out/catalogue-store`
+  makes (built here when absent, ~6 minutes; reused after), dumped to N-Quads and loaded into oxigraph's own
+  store. `1m`: the generated graph `bench/out/g1m-s42.nt` (made by `bench.generate` when absent) bulk-loaded
+  into a stdgraph store (graph `BENCH_GRAPH`) and, with `oxigraph load --graph`, into oxigraph's store.
+  Both stores are kept in `bench/out` and reused while their source is unchanged.
+- Servers. `stdgraph serve --store DIR` (the CLI: uvicorn, the whole app, default settings) and
+  `oxigraph serve --union-default-graph` (so the same query text gives the same answer), both on 127.0.0.1
+  on a free port, as subprocesses stopped by their pid.
+- (a) `/sparql` throughput. The workload: every named query of `queries/*.rq` with its example parameters
+  (on the generated graph, values picked from the data by `bench.workload` where the examples name nothing
+  there), bound the way the API binds them (`NamedQuery.bindings` then `bind_values`), plus researcher
+  queries: instances per class, a title text search, a DESCRIBE of a standard. Each query goes once to both
+  servers first: the number of result rows (SELECT) or triples (DESCRIBE) must agree, a mismatch is reported
+  and a query either server refuses is dropped. Then `--requests` requests per server and client count,
+  POSTed with httpx by 1 and 4 concurrent clients (threads, one connection each, cycling through the
+  workload from different offsets), in rounds that alternate the servers so that load on the machine hits
+  both alike. Queries per second of each and the ratio stdgraph / oxigraph.
+- (b) Lookup latency. `GET /standards/{id}` (JSON) over HTTP for a few identifiers, p50 / p95, against the
+  very queries that request runs (recorded from `resolve_standard` + `standard_record` in this process: the
+  SPARQL texts and the quad patterns) replayed raw on pyoxigraph over the same store opened read-only,
+  every term of every row read, without HTTP or JSON; also the in-process record (the same Python code
+  without HTTP) to show where the time goes. Requests alternate with the raw runs. The ratio of p50s.
+
+Results go to `bench/out/serve-<graph>.json`; the tables are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pyoxigraph as ox
+
+from bench.engines import PROLOGUE, free_port
+from bench.run import OUT
+from bench.workload import BENCH_GRAPH, pick
+from stdgraph.namespaces import PREFIXES
+from stdgraph.queries import named_queries
+from stdgraph.store import OxigraphStore, bind_values
+
+ROOT = Path(__file__).resolve().parent.parent
+OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+CATALOGUE_IDS = ("ISO 14067:2018", "GB/T 24001-2016", "ISO 14064-1", "ISO 14001:2015")
+
+# researcher queries: (label, text with {word} and {standard} slots filled per graph)
+RESEARCHER = (
+    (
+        "count per class",
+        "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)",
+    ),
+    (
+        "title text search",
+        "SELECT ?edition ?identifier ?title WHERE {\n"
+        "  ?edition dcterms:identifier ?identifier ; dcterms:title ?title .\n"
+        '  FILTER(CONTAINS(LCASE(STR(?title)), "{word}"))\n'
+        "} ORDER BY ?identifier LIMIT 100",
+    ),
+    ("describe a standard", "DESCRIBE <{standard}>"),
+)
+
+
+# ---------------------------------------------------------------------------------------------------
+# data
+
+
+@dataclass
+class Data:
+    name: str
+    store: Path  # stdgraph's store folder
+    oxigraph: Path  # oxigraph serve's store folder
+
+
+def _stamp_ok(folder: Path, stamp: str) -> bool:
+    marker = folder / "bench-source.txt"
+    return folder.exists() and marker.exists() and marker.read_text() == stamp
+
+
+def _oxigraph_load(folder: Path, file: Path, graph: str | None, stamp: str) -> None:
+    if _stamp_ok(folder, stamp):
+        return
+    subprocess.run(["rm", "-rf", str(folder)], check=True)
+    args = [OXIGRAPH, "load", "--location", str(folder), "--file", str(file)]
+    started = time.perf_counter()
+    subprocess.run([*args, *(["--graph", graph] if graph else [])], check=True, stdout=subprocess.DEVNULL)
+    print(f"oxigraph load {file.name}: {time.perf_counter() - started:.0f} s")
+    (folder / "bench-source.txt").write_text(stamp)
+
+
+def prepare(graph: str) -> Data:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if graph == "catalogue":
+        store = OUT / "catalogue-store"
+        if not store.exists():
+            print("building the catalogue graph (stdgraph build --data-dir ../shared/data), ~6 minutes")
+            subprocess.run(
+                [sys.executable, "-m", "stdgraph.cli", "build", "--quiet", "--data-dir",
+                 str(ROOT.parent / "shared" / "data"), "--store", str(store)],
+                check=True, env=_env(),
+            )  # fmt: skip
+        ro = OxigraphStore(store, read_only=True)
+        stamp = f"{len(ro)} quads"
+        dump = OUT / "catalogue.nq"
+        target = OUT / "catalogue-oxserve"
+        if not _stamp_ok(target, stamp):
+            with dump.open("wb") as out:
+                ro.export(out, "nquads")
+        del ro
+        _oxigraph_load(target, dump, None, stamp)
+        return Data(graph, store, target)
+    if graph != "1m":
+        raise SystemExit(f"--graph {graph!r}: use catalogue or 1m")
+    nt = OUT / "g1m-s42.nt"
+    if not nt.exists():
+        from bench.generate import generate_file
+
+        print("generating bench/out/g1m-s42.nt")
+        generate_file(nt, 1_000_000, 42)
+    stamp = f"{nt.resolve()} {nt.stat().st_size} {nt.stat().st_mtime_ns}"
+    store = OUT / "g1m-s42-store"
+    if not _stamp_ok(store, stamp):
+        subprocess.run(["rm", "-rf", str(store)], check=True)
+        started = time.perf_counter()
+        target = OxigraphStore(store)
+        target.oxigraph.bulk_load(
+            path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(BENCH_GRAPH)
+        )
+        target.flush()
+        del target
+        print(f"stdgraph store from {nt.name}: {time.perf_counter() - started:.0f} s")
+        (store / "bench-source.txt").write_text(stamp)
+    _oxigraph_load(OUT / "g1m-s42-oxserve", nt, BENCH_GRAPH, stamp)
+    return Data(graph, store, OUT / "g1m-s42-oxserve")
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+# ---------------------------------------------------------------------------------------------------
+# servers
+
+
+class Server:
+    """A server subprocess on a free loopback port, stopped by its pid."""
+
+    def __init__(self, name: str, args: list[str], url: str, sparql: str, env: dict[str, str] | None = None):
+        self.name, self.url, self.sparql = name, url, sparql
+        self.log = (OUT / f"serve-{name}.log").open("wb")
+        self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + 120
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{name} exited: see {self.log.name}")
+            try:
+                if httpx.post(self.sparql, data={"query": "ASK {}"}, timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not answer within 120 s")
+            time.sleep(0.2)
+
+    def rss_kb(self) -> int:
+        with open(f"/proc/{self.process.pid}/status") as status:
+            return int(next((line.split()[1] for line in status if line.startswith("VmHWM")), "0"))
+
+    def stop(self) -> None:
+        os.kill(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.log.close()
+
+
+def start_stdgraph(data: Data) -> Server:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "stdgraph.cli", "serve", "--store", str(data.store), "--port", str(port)]
+    return Server("stdgraph", args, url, f"{url}/sparql", _env())
+
+
+def start_oxigraph(data: Data) -> Server:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = [OXIGRAPH, "serve", "--location", str(data.oxigraph), "--bind", f"127.0.0.1:{port}"]
+    return Server("oxigraph", [*args, "--union-default-graph", "--timeout-s", "10"], url, f"{url}/query")
+
+
+# ---------------------------------------------------------------------------------------------------
+# the /sparql workload
+
+
+@dataclass
+class Query:
+    label: str
+    text: str
+    accept: str
+
+
+def _values(store: ox.Store, sparql: str) -> list[str]:
+    solutions = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+    return [s[0].value for s in solutions]  # type: ignore[index, union-attr]
+
+
+def workload(graph: str, store: ox.Store) -> tuple[list[Query], list[str]]:
+    """The queries, and the standard identifiers to look up."""
+    overrides: dict[str, dict[str, str]] = {}
+    ids = list(CATALOGUE_IDS)
+    word, standard = "carbon", "ISO 14067:2018"
+    if graph != "catalogue":
+        tasks = pick(store)
+        for task in tasks:
+            if task.query == task.label or task.label == "search (en)":
+                overrides[task.query] = task.values
+        ids = [t.values["standard"] for t in tasks if "standard" in t.values]
+        word = next(t.values["text"] for t in tasks if t.label == "search (en)")
+        standard = next(t.values["standard"] for t in tasks if t.label == "standard")
+        for name in ("find", "search"):
+            overrides[name] = {"text": word}
+    queries = []
+    for name, named in sorted(named_queries().items()):
+        values = overrides.get(name) or {p.name: p.example for p in named.params if p.example is not None}
+        text = PROLOGUE + bind_values(named.sparql, named.bindings(values))
+        queries.append(Query(name, text, RESULTS_JSON))
+    from stdgraph.identifiers import edition_iri
+
+    fill = {"{word}": word, "{standard}": edition_iri(standard)}
+    for label, text in RESEARCHER:
+        for slot, value in fill.items():
+            text = text.replace(slot, value)
+        queries.append(Query(label, PROLOGUE + text, N_TRIPLES if "DESCRIBE" in text else RESULTS_JSON))
+    return queries, ids
+
+
+def post(client: httpx.Client, url: str, query: Query) -> httpx.Response:
+    return client.post(url, data={"query": query.text}, headers={"Accept": query.accept})
+
+
+def count(response: httpx.Response, query: Query) -> int:
+    if query.accept == N_TRIPLES:
+        return sum(1 for line in response.content.splitlines() if line.strip())
+    return len(response.json()["results"]["bindings"])
+
+
+def complete(response: httpx.Response, query: Query) -> bool:
+    """Whether a 200 answer is whole: `oxigraph serve` cuts a streamed answer at its time limit (stdgraph
+    answers 503 instead), so a JSON document that does not close counts as an error too."""
+    return query.accept != RESULTS_JSON or response.content.rstrip().endswith(b"}")
+
+
+def check(servers: list[Server], queries: list[Query]) -> tuple[list[Query], list[dict]]:
+    """Run each query once on each server; keep those both answer, report row counts and mismatches."""
+    kept, report = [], []
+    with httpx.Client(timeout=60) as client:
+        for query in queries:
+            entry: dict[str, Any] = {"query": query.label}
+            ok = True
+            for server in servers:
+                started = time.perf_counter()
+                response = post(client, server.sparql, query)
+                entry[f"{server.name}_ms"] = (time.perf_counter() - started) * 1000
+                if response.status_code != 200:
+                    entry[server.name] = f"HTTP {response.status_code}: {response.text[:120].strip()}"
+                    ok = False
+                else:
+                    try:
+                        entry[server.name] = count(response, query)
+                    except ValueError as exc:  # oxigraph serve cuts a streamed answer at its time limit
+                        entry[server.name] = f"broken answer after {len(response.content)} bytes: {exc}"
+                        ok = False
+            entry["same"] = ok and len({entry[s.name] for s in servers}) == 1
+            report.append(entry)
+            if ok:
+                kept.append(query)
+    return kept, report
+
+
+def throughput(
+    server: Server, queries: list[Query], clients: int, requests: int, offset: int
+) -> tuple[float, int]:
+    """Seconds for `requests` requests by `clients` threads; errors (refused or cut answers) counted."""
+    per = [requests // clients + (1 if i < requests % clients else 0) for i in range(clients)]
+    errors = [0] * clients
+    barrier = threading.Barrier(clients + 1)
+
+    def work(i: int) -> None:
+        with httpx.Client(timeout=60) as client:
+            post(client, server.sparql, queries[0])  # open the connection
+            barrier.wait()
+            start = offset + i * max(1, len(queries) // clients)
+            for k in range(per[i]):
+                query = queries[(start + k) % len(queries)]
+                response = post(client, server.sparql, query)
+                if response.status_code != 200 or not complete(response, query):
+                    errors[i] += 1
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started, sum(errors)
+
+
+# ---------------------------------------------------------------------------------------------------
+# lookup latency
+
+
+class Recorder:
+    """A pyoxigraph store that notes every query and quad pattern asked of it."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.calls: list[tuple[str, tuple, dict]] = []
+
+    def query(self, *args, **kwargs):
+        self.calls.append(("query", args, kwargs))
+        return self.store.query(*args, **kwargs)
+
+    def quads_for_pattern(self, *args, **kwargs):
+        self.calls.append(("quads_for_pattern", args, kwargs))
+        return self.store.quads_for_pattern(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.store, name)
+
+
+def lookup_job(store: OxigraphStore, identifier: str) -> Callable[[], bytes]:
+    from api.lookup import resolve_standard
+    from api.standards import standard_record
+
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(named_queries=named_queries())))
+
+    def job() -> bytes:
+        resolved = resolve_standard(store, identifier)
+        record = standard_record(store, request, resolved.iri, resolved.types, "http://127.0.0.1")  # type: ignore[arg-type]
+        return json.dumps(record).encode()
+
+    return job
+
+
+def replay(store: ox.Store, calls: list[tuple[str, tuple, dict]]) -> int:
+    """The recorded calls on the raw store, every term of every answer read; the number of terms."""
+    terms = 0
+    for method, args, kwargs in calls:
+        answer = getattr(store, method)(*args, **kwargs)
+        if isinstance(answer, ox.QuerySolutions):
+            width = len(answer.variables)
+            for solution in answer:
+                terms += sum(1 for i in range(width) if solution[i] is not None)
+        elif isinstance(answer, ox.QueryBoolean):
+            terms += 1
+        else:
+            for item in answer:
+                terms += len((item.subject, item.predicate, item.object))
+    return terms
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def stats(times: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": statistics.median(times) * 1000,
+        "p95_ms": percentile(times, 0.95) * 1000,
+        "n": len(times),
+    }
+
+
+def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -> dict[str, Any]:
+    recorder = Recorder(store.oxigraph)
+    raw_store = store._store
+    store._store = recorder  # type: ignore[assignment]
+    jobs, calls = {}, {}
+    for identifier in ids:
+        recorder.calls = []
+        jobs[identifier] = lookup_job(store, identifier)
+        jobs[identifier]()
+        calls[identifier] = recorder.calls
+    store._store = raw_store
+    times: dict[str, dict[str, list[float]]] = {i: {"http": [], "raw": [], "in_process": []} for i in ids}
+    sizes = {}
+    with httpx.Client(timeout=60) as client:
+
+        def http(identifier: str) -> None:
+            response = client.get(f"{server.url}/standards/{quote(identifier, safe='/:')}")
+            response.raise_for_status()
+            sizes[identifier] = len(response.content)
+
+        runs = {
+            "http": http,
+            "raw": lambda identifier: replay(raw_store, calls[identifier]),
+            "in_process": lambda identifier: jobs[identifier](),
+        }
+        for identifier in ids:  # warm-up
+            for run in runs.values():
+                run(identifier)
+        for k in range(repeat):
+            for identifier in ids:
+                order = list(runs.items()) if k % 2 == 0 else list(reversed(runs.items()))
+                for name, run in order:
+                    started = time.perf_counter()
+                    run(identifier)
+                    times[identifier][name].append(time.perf_counter() - started)
+    out: dict[str, Any] = {"ids": {}}
+    for identifier in ids:
+        entry = {name: stats(t) for name, t in times[identifier].items()}
+        entry["queries"] = len(calls[identifier])
+        entry["json_bytes"] = sizes[identifier]
+        entry["ratio_p50"] = entry["http"]["p50_ms"] / entry["raw"]["p50_ms"]
+        out["ids"][identifier] = entry
+    pooled = {name: stats([t for i in ids for t in times[i][name]]) for name in ("http", "raw", "in_process")}
+    out["all"] = pooled
+    out["ratio_p50"] = pooled["http"]["p50_ms"] / pooled["raw"]["p50_ms"]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# the run
+
+
+def run(graph: str, requests: int, clients: list[int], rounds: int, repeat: int) -> dict[str, Any]:
+    data = prepare(graph)
+    store = OxigraphStore(data.store, read_only=True)
+    queries, ids = workload(graph, store.oxigraph)
+    servers = [start_stdgraph(data), start_oxigraph(data)]
+    try:
+        kept, rows = check(servers, queries)
+        result: dict[str, Any] = {
+            "graph": graph,
+            "quads": len(store),
+            "rows": rows,
+            "workload": [q.label for q in kept],
+            "load_average_start": os.getloadavg(),
+        }
+        total = {(s.name, c): [0.0, 0, 0] for s in servers for c in clients}
+        per_round = max(1, requests // rounds)
+        for r in range(rounds):
+            for c in clients:
+                order = servers if r % 2 == 0 else list(reversed(servers))
+                for server in order:
+                    seconds, errors = throughput(server, kept, c, per_round, offset=r * 7)
+                    cell = total[(server.name, c)]
+                    cell[0] += seconds
+                    cell[1] += per_round
+                    cell[2] += errors
+        result["throughput"] = {
+            f"{name}/{c}": {"qps": n / s, "requests": n, "seconds": s, "errors": e}
+            for (name, c), (s, n, e) in total.items()
+        }
+        result["throughput_ratio"] = {
+            str(c): result["throughput"][f"stdgraph/{c}"]["qps"]
+            / result["throughput"][f"oxigraph/{c}"]["qps"]
+            for c in clients
+        }
+        result["load_average_throughput"] = os.getloadavg()
+        result["lookup"] = lookups(servers[0], store, ids, repeat)
+        result["load_average_end"] = os.getloadavg()
+        result["server_vmhwm_kb"] = {s.name: s.rss_kb() for s in servers}
+    finally:
+        for server in servers:
+            server.stop()
+    result["cpus"] = os.cpu_count()
+    return result
+
+
+def report(result: dict[str, Any]) -> str:
+    load = ", ".join(f"{x:.2f}" for x in result["load_average_throughput"])
+    lines = [f"{result['graph']}: {result['quads']:,} quads, {result['cpus']} CPUs, load average {load}", ""]
+    lines.append(f"{'query':<28}{'stdgraph rows':>14}{'oxigraph rows':>14}{'sg ms':>9}{'ox ms':>9}  same")
+    for r in result["rows"]:
+        lines.append(
+            f"{r['query']:<28}{str(r['stdgraph'])[:13]:>14}{str(r['oxigraph'])[:13]:>14}"
+            f"{r['stdgraph_ms']:>9.1f}{r['oxigraph_ms']:>9.1f}  {'yes' if r['same'] else 'NO'}"
+        )
+    lines += ["", f"{'/sparql':<12}{'clients':>8}{'requests':>10}{'q/s':>10}{'errors':>8}"]
+    for key, t in result["throughput"].items():
+        name, c = key.split("/")
+        lines.append(f"{name:<12}{c:>8}{t['requests']:>10}{t['qps']:>10.1f}{t['errors']:>8}")
+    for c, ratio in result["throughput_ratio"].items():
+        lines.append(f"throughput stdgraph / oxigraph, {c} client(s): {ratio:.2f}")
+    lookup = result["lookup"]
+    lines += ["", f"{'GET /standards/{id}':<24}{'queries':>8}{'http p50':>10}{'p95':>8}"
+              f"{'in-proc p50':>12}{'raw p50':>9}{'p95':>8}{'ratio':>7}"]  # fmt: skip
+    for identifier, e in lookup["ids"].items():
+        lines.append(
+            f"{identifier:<24}{e['queries']:>8}{e['http']['p50_ms']:>10.2f}{e['http']['p95_ms']:>8.2f}"
+            f"{e['in_process']['p50_ms']:>12.2f}{e['raw']['p50_ms']:>9.2f}{e['raw']['p95_ms']:>8.2f}"
+            f"{e['ratio_p50']:>7.2f}"
+        )
+    a = lookup["all"]
+    lines.append(
+        f"{'all':<24}{'':>8}{a['http']['p50_ms']:>10.2f}{a['http']['p95_ms']:>8.2f}"
+        f"{a['in_process']['p50_ms']:>12.2f}{a['raw']['p50_ms']:>9.2f}{a['raw']['p95_ms']:>8.2f}"
+        f"{lookup['ratio_p50']:>7.2f}"
+    )
+    lines.append(f"lookup http p50 / raw p50: {lookup['ratio_p50']:.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--graph", default="catalogue", help="catalogue or 1m")
+    parser.add_argument(
+        "--requests", type=int, default=300, help="/sparql requests per server and client count"
+    )
+    parser.add_argument("--clients", default="1,4", help="client counts, comma-separated")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds the requests are split into")
+    parser.add_argument("--lookups", type=int, default=30, help="timed lookups per identifier and path")
+    args = parser.parse_args(argv)
+    clients = [int(c) for c in args.clients.split(",") if c.strip()]
+    result = run(args.graph, args.requests, clients, args.rounds, args.lookups)
+    (OUT / f"serve-{args.graph}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    print(report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
