@@ -73,6 +73,8 @@ class BuildReport:
     seconds: float = 0.0
     validation_seconds: float = 0.0
     engine: str = "sparql"
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds per phase of the build (streaming, each step of validation, swap), for `bench/build.py`."""
 
     @property
     def triples(self) -> int:
@@ -122,7 +124,11 @@ def stream_source(source: Source, directory: Path) -> tuple[SourceInput, Iterato
 
 
 def validate_staged(
-    stage: Staging, store: GraphStore, staged: dict[str, str], engine: str = "sparql"
+    stage: Staging,
+    store: GraphStore,
+    staged: dict[str, str],
+    engine: str = "sparql",
+    phases: dict[str, float] | None = None,
 ) -> dict[str, ValidationReport]:
     """Check every staged source graph, with everything else the build leaves in the store.
 
@@ -130,8 +136,18 @@ def validate_staged(
     replaced) plus the ontology's class hierarchy and the vocabularies; the focus nodes are the
     subjects of each source. `engine="sparql"` runs the compiled shapes on Oxigraph once for all the
     sources; `"pyshacl"` runs pySHACL per source on its graph and the one-hop description of every node
-    it mentions, as stdgraph did before (the reference, and minutes for the catalogues).
+    it mentions, as stdgraph did before (the reference, and minutes for the catalogues). `phases`, when
+    given, receives the seconds of each step.
     """
+    phases = phases if phases is not None else {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name] = phases.get(name, 0.0) + now - clock
+        clock = now
+
     if engine not in ENGINES:
         raise BuildError(f"unknown validation engine {engine!r}: use {' or '.join(ENGINES)}")
     if not staged:
@@ -142,11 +158,13 @@ def validate_staged(
         raise BuildError("the sparql validation engine needs an Oxigraph store; use the pyshacl engine")
     context = stage.add("validation-context", load_context())
     view = [ox.NamedNode(g) for g in [*stage.view(), context]]
+    lap("validation: stage the context")
     target = store.oxigraph
     if store.path is not None:
         target = _in_memory(target, view)
+        lap("validation: copy the view to memory")
     try:
-        whole = validate_store(target, view, focus_graphs=list(staged.values()))
+        whole = validate_store(target, view, focus_graphs=list(staged.values()), timings=phases)
     except UnsupportedShapeError as exc:
         raise BuildError(f"the store was not changed: {exc}") from None
     if not whole.violations:
@@ -259,7 +277,8 @@ def build(
             bar.advance(task)
         bar.update(task, description=f"validating ({engine})")
         t0 = time.perf_counter()
-        reports = validate_staged(stage, store, staged, engine)
+        report.phases["stream sources"] = sum(r.seconds for r in report.results)
+        reports = validate_staged(stage, store, staged, engine, report.phases)
         seconds = time.perf_counter() - t0
         failures = []
         for source, result in zip(sources, report.results, strict=True):
@@ -272,7 +291,9 @@ def build(
             raise BuildError(
                 f"the store was not changed: {len(failures)} source(s) do not conform.\n{details}"
             )
+        t0 = time.perf_counter()
         stage.commit(meta)
+        report.phases["swap"] = time.perf_counter() - t0
     report.seconds = time.perf_counter() - started
     return report
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -746,14 +747,17 @@ def run_checks(
     compiled: CompiledShapes,
     focus_graphs: Sequence[str] | None = None,
     focus_nodes: Sequence[Node] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> list[_Result]:
     """Run every check over the graphs of `view` (as one default graph).
 
     `focus_graphs` keeps the focus nodes that are subjects in one of those graphs (what a build checks:
     the nodes its sources describe); `focus_nodes` keeps only the given nodes. The store must be
     writable: the run keeps its table of focus nodes in a staging graph, dropped at the end (and by
-    the next open of the store after a crash).
+    the next open of the store after a crash). `timings`, when given, receives the seconds of the focus
+    table and of the checks.
     """
+    started = time.perf_counter()
     if any(not isinstance(g, ox.NamedNode) for g in view):
         raise ValueError("the validation view must list named graphs")
     subclasses = _subclasses(store, view, compiled.classes)
@@ -768,9 +772,14 @@ def run_checks(
                 f"SELECT DISTINCT ?t WHERE {{ GRAPH <{table}> {{ ?s {_FOCUS_TYPE} ?t }} }}"
             )
         }
+        checked = time.perf_counter()
+        if timings is not None:
+            timings["validation: focus table"] = checked - started
+        slowest: list[tuple[float, str]] = []
         for check, text in texts:
             if not compiled.needed(check, present, subclasses):
                 continue
+            one = time.perf_counter()
             solutions = store.query(text, default_graph=view)
             variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
             for solution in solutions:  # type: ignore[union-attr]
@@ -785,6 +794,14 @@ def run_checks(
                 if check.substitute:
                     bindings = {v: from_ox(solution[v]) for v in variables if solution[v] is not None}
                 results.append(_Result(check, focus, value, path, bindings))  # type: ignore[arg-type]
+            slowest.append(
+                (time.perf_counter() - one, f"{_local(check.shape)} {check.path or ''} {check.component}")
+            )
+        if timings is not None:
+            timings["validation: checks"] = time.perf_counter() - checked
+            timings[f"validation: checks run (of {len(texts)})"] = len(slowest)
+            for seconds, name in sorted(slowest, reverse=True)[:8]:
+                timings[f"  check {name}"] = seconds
     finally:
         store.remove_graph(ox.NamedNode(table))
     return _dedupe(results)
@@ -890,6 +907,7 @@ def validate_store(
     focus_graphs: Sequence[str] | None = None,
     focus_nodes: Sequence[Node] | None = None,
     shapes: Graph | str | Path | None = None,
+    timings: dict[str, float] | None = None,
 ) -> ValidationReport:
     """Check the graphs of `view`, taken together, against the shapes, on the store itself.
 
@@ -897,7 +915,12 @@ def validate_store(
     `validation.load_context()`); `focus_graphs` / `focus_nodes` limit the focus nodes as in `run_checks`.
     """
     compiled = compile_shapes(shapes) if isinstance(shapes, Graph) else compiled_shapes(shapes)
-    return report(store, view, run_checks(store, view, compiled, focus_graphs, focus_nodes))
+    results = run_checks(store, view, compiled, focus_graphs, focus_nodes, timings)
+    started = time.perf_counter()
+    found = report(store, view, results)
+    if timings is not None:
+        timings["validation: report"] = time.perf_counter() - started
+    return found
 
 
 DATA = ox.NamedNode("urn:stdgraph:validation:data")

@@ -22,6 +22,9 @@ from rdflib.term import Node
 from stdgraph.namespaces import META_GRAPH, PREFIXES, RDF, SGG, XSD
 
 STAGING_PREFIX = f"{SGG}staging/"
+PENDING_SUFFIX = "/pending"
+PENDING = ox.NamedNode("urn:stdgraph:staging:pending")
+"""(graph, PENDING, run) in a run's pending graph: a new graph loaded in place, not yet committed."""
 EXPORT_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 
 
@@ -351,10 +354,23 @@ class OxigraphStore(GraphStore):
         self._store.bulk_extend(_quads(triples, graph))
 
     def _drop_staging(self, run: str | None = None) -> None:
+        """Drop the staging graphs of a run (all runs when None), and the new graphs they loaded in place.
+
+        A graph a run loads under its own name (`OxigraphStaging.load`, a name with no live graph) is
+        listed in the run's pending graph first, so it is dropped here unless the swap committed it.
+        """
         prefix = f"{STAGING_PREFIX}{run}/" if run else STAGING_PREFIX
-        for g in list(self._store.named_graphs()):
-            if isinstance(g, ox.NamedNode) and g.value.startswith(prefix):
-                self._store.remove_graph(g)
+        staging = [
+            g
+            for g in self._store.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
+        ]
+        for g in staging:
+            if g.value.endswith(PENDING_SUFFIX):
+                for quad in list(self._store.quads_for_pattern(None, PENDING, None, g)):
+                    self._store.remove_graph(quad.subject)
+        for g in staging:
+            self._store.remove_graph(g)
 
     # reading -----------------------------------------------------------------------------------------
 
@@ -442,12 +458,25 @@ class Staging(ABC):
 
 
 class OxigraphStaging(Staging):
+    """Staging in the store itself.
+
+    A graph that has no live version yet (a fresh store, a new source) is loaded in place, under its own
+    name, after the run records it in its pending graph: the swap then has nothing to move, only the
+    meta records to add and the pending graph to drop, in one small update. Moving a graph is one
+    transaction over all its quads, held in memory (5.9 GB and 13 minutes of a 21-minute catalogue
+    build, bench/RESULTS.md), so only a graph that replaces a live one goes through a staging graph
+    and `MOVE`. Until the swap a graph loaded in place is dropped like a staging graph: by `discard`,
+    or, after a crash, by the next writable open (it is listed as pending).
+    """
+
     def __init__(self, store: OxigraphStore) -> None:
         self.store = store
         self.run = uuid.uuid4().hex
         self.staged: dict[str, str] = {}
         self.helpers: dict[str, str] = {}
         self.committed = False
+        self.live = set(store.named_graphs())
+        self.pending = ox.NamedNode(f"{STAGING_PREFIX}{self.run}{PENDING_SUFFIX}")
 
     def _name(self, kind: str) -> str:
         return f"{STAGING_PREFIX}{self.run}/{kind}{len(self.staged) + len(self.helpers)}"
@@ -456,7 +485,11 @@ class OxigraphStaging(Staging):
         iri = ox.NamedNode(name).value  # validated: it is written into the swap
         if iri in self.staged:
             raise ValueError(f"{iri} is staged twice in one build")
-        staging = self._name("graph")
+        if iri in self.live or iri.startswith(STAGING_PREFIX):
+            staging = self._name("graph")
+        else:
+            staging = iri
+            self.store._store.add(ox.Quad(ox.NamedNode(iri), PENDING, ox.Literal(self.run), self.pending))
         self.staged[iri] = staging
         self.store._load(triples, staging)
         return staging
@@ -486,16 +519,19 @@ class OxigraphStaging(Staging):
             raise RuntimeError("this staging was already committed")
         ops = []
         for name, staging in self.staged.items():
-            ops += _forget_graph(name)
-            ops.append(f"MOVE SILENT GRAPH <{staging}> TO <{name}>")
+            if staging == name:  # loaded in place: only its old meta records go
+                ops += _forget_graph(name)[1:]
+            else:
+                ops += _forget_graph(name)
+                ops.append(f"MOVE SILENT GRAPH <{staging}> TO <{name}>")
         if meta is not None:
             meta_staging = self._name("meta")
             self.store._load(meta, meta_staging)
             ops.append(f"ADD SILENT GRAPH <{meta_staging}> TO <{META_GRAPH}>")
             ops.append(f"DROP SILENT GRAPH <{meta_staging}>")
+        ops.append(f"DROP SILENT GRAPH <{self.pending.value}>")
         try:
-            if ops:
-                self.store._store.update(" ;\n".join(ops))
+            self.store._store.update(" ;\n".join(ops))
         finally:
             self.store._bump()
         self.committed = True

@@ -186,3 +186,26 @@ def test_the_curation_bench_finds_the_same_violations_as_pyshacl_on_the_whole_gr
     assert result["violations"] == result["whole_violations"] == result["invalid_rows"] == 6
     assert result["only_change_set"] == result["only_whole_graph"] == []
     assert result["validated_triples"] < result["triples"] / 3
+
+
+def test_the_build_bench_runs_end_to_end_at_smoke_size(tmp_path: Path) -> None:
+    """`python -m bench.build --source ontology --source markets --digest`: the build and the raw bulk_load
+    of the quads it produced, each in its own process, with the same quads on both sides (untimed)."""
+    import shutil
+
+    from bench.build import digest, markdown, run
+
+    result = run(None, "disk", ["ontology", "markets"], timeout=300, keep=True)
+    build, bulk = result["build"], result["bulk_load"]
+    assert build["quads"] == bulk["quads"] > 3000
+    assert [s["name"] for s in build["sources"]] == ["ontology", "markets"]
+    assert {"stream sources", "validation: checks", "swap"} <= set(build["phases"])
+    dump = Path(result.pop("dump"))
+    try:
+        counts = digest(dump)["graphs"]
+    finally:
+        shutil.rmtree(dump.parent, ignore_errors=True)
+    assert sum(counts.values()) == build["quads"]
+    assert counts["https://w3id.org/stdgraph/graph/markets"] == build["sources"][1]["triples"]
+    table = markdown(result)
+    assert "build ÷ bulk_load" in table and "| markets |" in table

@@ -9,14 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
 from stdgraph.build import ONTOLOGY, BuildError, build
 from stdgraph.identifiers import edition_iri, normalise, parse, standard_iri
-from stdgraph.namespaces import DCTERMS, RDF, SG, entity, org, vocab
+from stdgraph.namespaces import DCTERMS, RDF, SG, entity, graph, org, vocab
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
-from stdgraph.store import STAGING_PREFIX, OxigraphStore
+from stdgraph.store import PENDING, STAGING_PREFIX, OxigraphStore
 from stdgraph.terms import date_literal, sourced
 
 COLUMNS = ("adopting", "adopted", "degree", "issued", "source", "confidence")
@@ -288,6 +289,50 @@ def test_a_crash_mid_stream_leaves_the_live_graphs_and_only_staging_graphs_dropp
     reopened = OxigraphStore(location)
     assert not [g for g in reopened.named_graphs() if g.startswith(STAGING_PREFIX)]
     assert snapshot(reopened) == before
+
+
+def test_a_crash_while_loading_a_new_graph_in_place_leaves_nothing_after_the_next_open(
+    tmp_path: Path,
+) -> None:
+    """A graph with no live version loads under its own name (no MOVE at the swap); it is listed as
+    pending first, so a crash mid-stream leaves the store as it was once reopened."""
+    location = tmp_path / "store"
+    store = OxigraphStore(location)
+    build(store, sources=[ONTOLOGY], progress=False)
+    store.flush()
+    before = snapshot(store)
+    del store
+    gc.collect()
+    child = subprocess.run(
+        [sys.executable, "-c", CRASH, str(location)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        capture_output=True,
+        timeout=300,
+    )
+    assert child.returncode == 3, child.stderr.decode()
+    half = ox.Store.read_only(str(location))
+    pending = [q.subject.value for q in half.quads_for_pattern(None, PENDING, None, None)]
+    assert pending == [graph("test-adoptions")]  # loaded in place, listed as pending before the load
+    del half
+    reopened = OxigraphStore(location)
+    assert not [g for g in reopened.named_graphs() if g.startswith(STAGING_PREFIX)]
+    assert snapshot(reopened) == before
+
+
+def test_a_new_graph_loaded_in_place_is_dropped_when_the_build_fails(tmp_path: Path) -> None:
+    store = OxigraphStore()
+    build(store, sources=[ONTOLOGY], progress=False)
+    before = snapshot(store)
+    source = make_source(tmp_path)
+    with pytest.raises(BuildError, match="An adoption must state its degree"):
+        build(
+            store,
+            sources=[source],
+            overrides={source.name: write_rows(tmp_path / "bad", GOOD.replace(",IDT,", ",,"))},
+            progress=False,
+        )
+    assert snapshot(store) == before
+    assert str(source.graph_iri) not in store.named_graphs()
 
 
 def test_a_shape_the_compiler_cannot_run_stops_the_build_by_name(built, tmp_path: Path, monkeypatch) -> None:

@@ -378,3 +378,70 @@ def test_curated_iso_and_iec_editions_exist_in_the_catalogues(catalogue_store) -
         gb=iri("GB/T 24001-2016"),
     )
     assert [r["status"] for r in adopted] == [STATUS["published"]]
+
+
+# --- named queries on the catalogues (issue 5, item 5) ---------------------------------------------------
+
+
+def published_stage(code: str) -> bool:
+    """ISO harmonized stage codes of a published document (https://www.iso.org/stage-codes.html)."""
+    return code == "60.60" or code.startswith("90.") or code in ("95.20", "95.60", "95.92")
+
+
+@pytest.mark.slow
+def test_current_standards_of_a_committee_with_their_ics_labels(catalogue_store) -> None:
+    """ISO/TC 207/SC 7: the published editions the ISO file lists, each ICS code with the ICS file's label."""
+    with ICS_CSV.open(encoding="utf-8-sig", newline="") as handle:
+        labels = {row["identifier"]: row["titleEn"].strip() for row in csv.DictReader(handle)}
+    expected = set()
+    for _, row in file_rows(ISO_CSV, "committee", "ISO/TC 207/SC 7"):
+        ref = cat.reference(row["reference"])
+        if ref is not None and ref.is_edition and published_stage(row["stage_code"]):
+            for code in row["ics"].split(";"):
+                expected.add((ref.canonical, code.strip(), labels[code.strip()]))
+    assert len({e[0] for e in expected}) >= 15  # ISO 14064-1:2018, ISO 14067:2018, ISO 14068-1:2023, ...
+    query = named_queries()["committee-current-standards"]
+    rows = catalogue_store.select(query.sparql, query.bindings({"committee": "ISO/TC 207/SC 7"})).rows
+    got = [(str(r["identifier"]), str(r["icsCode"]), str(r["icsLabel"])) for r in rows]
+    assert len(got) == len(set(got))  # one row per edition and ICS code
+    assert set(got) == expected
+    assert {str(r["unit"]) for r in rows} == {"ISO/TC 207/SC 7"}
+    assert not {e for e in got if e[0] in ("ISO 14064-1:2006", "ISO/TS 14067:2013")}  # withdrawn
+
+
+def green_committee(committee_ref: str) -> str | None:
+    for green in iso_catalogue.GREEN_COMMITTEES:
+        if committee_ref == green or committee_ref.startswith(f"{green}/"):
+            return green
+    return None
+
+
+@pytest.mark.slow
+def test_green_committee_adoptions_are_the_curated_ones_with_their_degree(catalogue_store) -> None:
+    committees = {}
+    with ISO_CSV.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            ref = cat.reference(row["reference"])
+            if ref is not None and ref.is_edition and row["committee"]:
+                committees.setdefault(ref.canonical, row["committee"])
+    expected = []
+    with (config.CURATED_DIR / "adoptions.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            adopted = parse(row["adopted"]).canonical
+            if green_committee(committees.get(adopted, "")):
+                green = green_committee(committees[adopted])
+                expected.append((green, parse(row["adopting"]).canonical, adopted, row["degree"]))
+    query = named_queries()["green-committee-adoptions"]
+    rows = catalogue_store.select(query.sparql, query.bindings({})).rows
+    got = [(str(r["committee"]), str(r["adopting"]), str(r["adopted"]), str(r["degree"])) for r in rows]
+    assert sorted(got) == sorted(expected)
+    for adopting, adopted, degree in (
+        ("EN ISO 14064-1:2019", "ISO 14064-1:2018", "not-established"),
+        ("GB/T 24067-2024", "ISO 14067:2018", "not-established"),
+        ("GB/T 24001-2016", "ISO 14001:2015", "IDT"),
+    ):
+        assert ("ISO/TC 207", adopting, adopted, degree) in got
+    assert all(str(r["sources"]).startswith("http") for r in rows)
+    one = catalogue_store.select(query.sparql, query.bindings({"committee": "ISO/TC 301"})).rows
+    assert sorted(str(r["adopted"]) for r in one) == sorted(e[2] for e in expected if e[0] == "ISO/TC 301")
+    assert one  # ISO 50001 (TC 301, energy management) adopted as GB/T 23331
