@@ -19,11 +19,12 @@ Usage: `python -m bench.serve --graph catalogue|1m [--requests N] [--clients 1,4
   POSTed with httpx by 1 and 4 concurrent clients (threads, one connection each, cycling through the
   workload from different offsets), in rounds that alternate the servers so that load on the machine hits
   both alike. Queries per second of each and the ratio stdgraph / oxigraph.
-- (b) Lookup latency. `GET /standards/{id}` (JSON) over HTTP for a few identifiers, p50 / p95, against the
-  very queries that request runs (recorded from `resolve_standard` + `standard_record` in this process: the
-  SPARQL texts and the quad patterns) replayed raw on pyoxigraph over the same store opened read-only,
-  every term of every row read, without HTTP or JSON; also the in-process record (the same Python code
-  without HTTP) to show where the time goes. Requests alternate with the raw runs. The ratio of p50s.
+- (b) Lookup latency, two lookups per identifier: `GET /standards/{id}` (the whole record: resolve the
+  identifier, 16-43 queries and quad patterns) and `GET /queries/standard?standard={id}` (one named query,
+  its identifier resolved first), JSON over HTTP, p50 / p95, against the very pyoxigraph calls that request
+  makes (recorded from one GET on an in-process app over the same store: the SPARQL texts and the quad
+  patterns), replayed raw on pyoxigraph, every term of every row read, without HTTP or JSON; also the same
+  GET in process (ASGI, no socket) to show where the time goes. Runs alternate. The ratio of p50s.
 
 Results go to `bench/out/serve-<graph>.json`; the tables are printed.
 """
@@ -42,7 +43,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -349,20 +349,6 @@ class Recorder:
         return getattr(self.store, name)
 
 
-def lookup_job(store: OxigraphStore, identifier: str) -> Callable[[], bytes]:
-    from api.lookup import resolve_standard
-    from api.standards import standard_record
-
-    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(named_queries=named_queries())))
-
-    def job() -> bytes:
-        resolved = resolve_standard(store, identifier)
-        record = standard_record(store, request, resolved.iri, resolved.types, "http://127.0.0.1")  # type: ignore[arg-type]
-        return json.dumps(record).encode()
-
-    return job
-
-
 def replay(store: ox.Store, calls: list[tuple[str, tuple, dict]]) -> int:
     """The recorded calls on the raw store, every term of every answer read; the number of terms."""
     terms = 0
@@ -393,51 +379,86 @@ def stats(times: list[float]) -> dict[str, float]:
     }
 
 
-def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -> dict[str, Any]:
+LOOKUPS = {
+    "/standards/{id}": "/standards/{quoted}",  # the whole record: 16-43 queries and quad patterns
+    "/queries/standard": "/queries/standard?standard={quoted}",  # one named query, its identifier resolved
+}
+
+
+def recorded(store: OxigraphStore, path: str) -> tuple[list[tuple[str, tuple, dict]], Callable[[], Any]]:
+    """The pyoxigraph calls one GET of `path` makes (an in-process app over the same store), and that GET."""
+    import warnings
+
+    from api.app import create_app
+
+    with warnings.catch_warnings():  # starlette warns that its test client will move to httpx2
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    client = TestClient(create_app(store))
     recorder = Recorder(store.oxigraph)
     raw_store = store._store
     store._store = recorder  # type: ignore[assignment]
-    jobs, calls = {}, {}
-    for identifier in ids:
-        recorder.calls = []
-        jobs[identifier] = lookup_job(store, identifier)
-        jobs[identifier]()
-        calls[identifier] = recorder.calls
-    store._store = raw_store
-    times: dict[str, dict[str, list[float]]] = {i: {"http": [], "raw": [], "in_process": []} for i in ids}
+    try:
+        client.get(path).raise_for_status()
+    finally:
+        store._store = raw_store
+    return recorder.calls, lambda: client.get(path).raise_for_status()
+
+
+def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -> dict[str, Any]:
+    """Each lookup over HTTP, against the very pyoxigraph calls it makes replayed raw in process."""
+    raw_store = store.oxigraph
+    keys = [(kind, i) for kind in LOOKUPS for i in ids]
+    paths = {(kind, i): LOOKUPS[kind].format(quoted=quote(i, safe="/:")) for kind, i in keys}
+    calls, in_process = {}, {}
+    for key in keys:
+        calls[key], in_process[key] = recorded(store, paths[key])
+    times: dict[tuple[str, str], dict[str, list[float]]] = {
+        key: {"http": [], "raw": [], "in_process": []} for key in keys
+    }
     sizes = {}
     with httpx.Client(timeout=60) as client:
 
-        def http(identifier: str) -> None:
-            response = client.get(f"{server.url}/standards/{quote(identifier, safe='/:')}")
+        def http(key: tuple[str, str]) -> None:
+            response = client.get(f"{server.url}{paths[key]}")
             response.raise_for_status()
-            sizes[identifier] = len(response.content)
+            sizes[key] = len(response.content)
 
         runs = {
             "http": http,
-            "raw": lambda identifier: replay(raw_store, calls[identifier]),
-            "in_process": lambda identifier: jobs[identifier](),
+            "raw": lambda key: replay(raw_store, calls[key]),
+            "in_process": lambda key: in_process[key](),
         }
-        for identifier in ids:  # warm-up
+        for key in keys:  # warm-up
             for run in runs.values():
-                run(identifier)
+                run(key)
         for k in range(repeat):
-            for identifier in ids:
+            for key in keys:
                 order = list(runs.items()) if k % 2 == 0 else list(reversed(runs.items()))
                 for name, run in order:
                     started = time.perf_counter()
-                    run(identifier)
-                    times[identifier][name].append(time.perf_counter() - started)
-    out: dict[str, Any] = {"ids": {}}
-    for identifier in ids:
-        entry = {name: stats(t) for name, t in times[identifier].items()}
-        entry["queries"] = len(calls[identifier])
-        entry["json_bytes"] = sizes[identifier]
-        entry["ratio_p50"] = entry["http"]["p50_ms"] / entry["raw"]["p50_ms"]
-        out["ids"][identifier] = entry
-    pooled = {name: stats([t for i in ids for t in times[i][name]]) for name in ("http", "raw", "in_process")}
-    out["all"] = pooled
-    out["ratio_p50"] = pooled["http"]["p50_ms"] / pooled["raw"]["p50_ms"]
+                    run(key)
+                    times[key][name].append(time.perf_counter() - started)
+    out: dict[str, Any] = {}
+    for kind in LOOKUPS:
+        entries: dict[str, Any] = {}
+        for identifier in ids:
+            key = (kind, identifier)
+            entry = {name: stats(t) for name, t in times[key].items()}
+            entry["queries"] = len(calls[key])
+            entry["json_bytes"] = sizes[key]
+            entry["ratio_p50"] = entry["http"]["p50_ms"] / entry["raw"]["p50_ms"]
+            entries[identifier] = entry
+        pooled = {
+            name: stats([t for i in ids for t in times[(kind, i)][name]])
+            for name in ("http", "raw", "in_process")
+        }
+        out[kind] = {
+            "ids": entries,
+            "all": pooled,
+            "ratio_p50": pooled["http"]["p50_ms"] / pooled["raw"]["p50_ms"],
+        }
     return out
 
 
@@ -505,22 +526,22 @@ def report(result: dict[str, Any]) -> str:
         lines.append(f"{name:<12}{c:>8}{t['requests']:>10}{t['qps']:>10.1f}{t['errors']:>8}")
     for c, ratio in result["throughput_ratio"].items():
         lines.append(f"throughput stdgraph / oxigraph, {c} client(s): {ratio:.2f}")
-    lookup = result["lookup"]
-    lines += ["", f"{'GET /standards/{id}':<24}{'queries':>8}{'http p50':>10}{'p95':>8}"
-              f"{'in-proc p50':>12}{'raw p50':>9}{'p95':>8}{'ratio':>7}"]  # fmt: skip
-    for identifier, e in lookup["ids"].items():
+    for kind, lookup in result["lookup"].items():
+        lines += ["", f"{'GET ' + kind:<24}{'queries':>8}{'http p50':>10}{'p95':>8}"
+                  f"{'in-proc p50':>12}{'raw p50':>9}{'p95':>8}{'ratio':>7}"]  # fmt: skip
+        for identifier, e in lookup["ids"].items():
+            lines.append(
+                f"{identifier:<24}{e['queries']:>8}{e['http']['p50_ms']:>10.2f}{e['http']['p95_ms']:>8.2f}"
+                f"{e['in_process']['p50_ms']:>12.2f}{e['raw']['p50_ms']:>9.2f}{e['raw']['p95_ms']:>8.2f}"
+                f"{e['ratio_p50']:>7.2f}"
+            )
+        a = lookup["all"]
         lines.append(
-            f"{identifier:<24}{e['queries']:>8}{e['http']['p50_ms']:>10.2f}{e['http']['p95_ms']:>8.2f}"
-            f"{e['in_process']['p50_ms']:>12.2f}{e['raw']['p50_ms']:>9.2f}{e['raw']['p95_ms']:>8.2f}"
-            f"{e['ratio_p50']:>7.2f}"
+            f"{'all':<24}{'':>8}{a['http']['p50_ms']:>10.2f}{a['http']['p95_ms']:>8.2f}"
+            f"{a['in_process']['p50_ms']:>12.2f}{a['raw']['p50_ms']:>9.2f}{a['raw']['p95_ms']:>8.2f}"
+            f"{lookup['ratio_p50']:>7.2f}"
         )
-    a = lookup["all"]
-    lines.append(
-        f"{'all':<24}{'':>8}{a['http']['p50_ms']:>10.2f}{a['http']['p95_ms']:>8.2f}"
-        f"{a['in_process']['p50_ms']:>12.2f}{a['raw']['p50_ms']:>9.2f}{a['raw']['p95_ms']:>8.2f}"
-        f"{lookup['ratio_p50']:>7.2f}"
-    )
-    lines.append(f"lookup http p50 / raw p50: {lookup['ratio_p50']:.2f}")
+        lines.append(f"GET {kind}: http p50 / raw p50 {lookup['ratio_p50']:.2f}")
     return "\n".join(lines)
 
 
