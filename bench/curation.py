@@ -133,10 +133,6 @@ class Size:
     first_batch: Any = None
     first_errors: set[tuple[str, str]] = field(default_factory=set)
 
-    @property
-    def curator(self) -> Curator:
-        return Curator(self.store)
-
 
 def open_size(label: str, args: argparse.Namespace) -> Size:
     path = Path(args.data_dir) / f"g{label}-s42.nt"

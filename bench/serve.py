@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import threading
@@ -50,6 +49,7 @@ import httpx
 import pyoxigraph as ox
 
 from bench.engines import PROLOGUE, free_port
+from bench.recognition import summary as stats
 from bench.run import OUT
 from bench.workload import BENCH_GRAPH, pick
 from stdgraph.namespaces import PREFIXES
@@ -364,19 +364,6 @@ def replay(store: ox.Store, calls: list[tuple[str, tuple, dict]]) -> int:
             for item in answer:
                 terms += len((item.subject, item.predicate, item.object))
     return terms
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def stats(times: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": statistics.median(times) * 1000,
-        "p95_ms": percentile(times, 0.95) * 1000,
-        "n": len(times),
-    }
 
 
 LOOKUPS = {

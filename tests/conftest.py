@@ -59,6 +59,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _stop(server: subprocess.Popen, grace: float) -> None:
+    """SIGTERM by pid, then SIGKILL if the server is still there after `grace` seconds."""
+    os.kill(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
+
+
 @contextlib.contextmanager
 def oxigraph_serve(folder: Path, union: bool = True) -> Iterator[OxigraphServer]:
     """`oxigraph serve` (the `oxigraph` package of the test extra) on a free loopback port."""
@@ -83,12 +93,7 @@ def oxigraph_serve(folder: Path, union: bool = True) -> Iterator[OxigraphServer]
                 time.sleep(0.1)
         yield OxigraphServer(url, server.pid)
     finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop(server, grace=10)
         log.close()
 
 
@@ -214,12 +219,7 @@ def virtuoso_serve(folder: Path, result_rows: int = 1_000_000) -> Iterator[Virtu
         )
         yield VirtuosoServer(url, server.pid, sql_port)
     finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop(server, grace=30)
         log.close()
 
 
