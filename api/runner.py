@@ -3,15 +3,21 @@
 pyoxigraph releases the GIL while it evaluates, so a query in a worker thread leaves the event loop free
 for other requests. Oxigraph cannot interrupt a query from outside: when the time limit passes the caller
 gets `QueryTimeout` at once, and the worker is told to stop at the next result row it reads (a query
-that computes everything before its first row, such as a large COUNT, runs on to its end). A worker keeps
-its slot until its thread finishes, so runaway queries cannot pile up beyond `workers`; the threads are
-daemons so that they never hold up the server's shutdown.
+that computes everything before its first row, such as a large COUNT, runs on to its end). A job keeps
+its slot until it finishes, so runaway queries cannot pile up beyond `workers`.
+
+The workers are threads started once and kept: starting a thread per query cost ~4 ms a request
+(measured: 3.9 ms against 0.16 ms for a kept thread, `ASK {}` on an empty store), most of it the new
+thread waiting for the GIL. They are daemons so that a runaway query never holds up the server's
+shutdown (`concurrent.futures`' pool joins its threads at exit), and one that has had no job for
+`IDLE_SECONDS` ends, so an app that is no longer used leaves no threads behind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +25,8 @@ from concurrent.futures import Future, InvalidStateError
 from typing import TypeVar
 
 T = TypeVar("T")
+
+IDLE_SECONDS = 60.0
 
 
 class QueryTimeout(Exception):
@@ -33,6 +41,9 @@ class QueryRunner:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._slots = threading.BoundedSemaphore(workers)
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._started = 0
+        self._lock = threading.Lock()
 
     async def run(self, job: Callable[[threading.Event], T], timeout: float) -> T:
         """`job(stop)` in a worker thread; `stop` is set when the caller gave up waiting."""
@@ -54,7 +65,7 @@ class QueryRunner:
             finally:
                 self._slots.release()
 
-        threading.Thread(target=work, name="stdgraph-query", daemon=True).start()
+        self._submit(work)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), max(0.0, deadline - time.monotonic()))
         except TimeoutError:
@@ -63,6 +74,32 @@ class QueryRunner:
         except asyncio.CancelledError:
             stop.set()
             raise
+
+    def _submit(self, work: Callable[[], None]) -> None:
+        """Queue `work` for a worker, starting one while fewer than `workers` run.
+
+        Every queued or running job holds a slot, so with `workers` threads alive one is always free
+        for a new job. Queueing under the lock that an idle worker takes to end keeps a job from being
+        left with no thread to run it.
+        """
+        with self._lock:
+            if self._started < self.workers:
+                self._started += 1
+                threading.Thread(target=self._serve, name="stdgraph-query", daemon=True).start()
+            self._jobs.put(work)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                work = self._jobs.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if self._jobs.empty():
+                        self._started -= 1
+                        return
+                continue
+            work()
+            del work  # drop the job (and the query results it holds) on this thread, before waiting
 
 
 def _settle(setter: Callable, value) -> None:
