@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from stdgraph import config
+from stdgraph.description import Description
 from stdgraph.namespaces import DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SG, SGG, SGID, SKOS, VOID
 from stdgraph.store import GraphStore
 
@@ -199,7 +200,7 @@ class Facts:
     values: dict[str, list[Value]]  # predicate IRI -> values, in first-seen order
     incoming: dict[str, list[Value]]  # predicate IRI -> subjects pointing here
     incoming_capped: bool
-    neighbours: Graph  # triples of the related entities, for their labels
+    neighbours: Description  # triples of the related entities, for their labels
 
     @property
     def exists(self) -> bool:
@@ -259,7 +260,7 @@ def read_facts(store: GraphStore, iri: str, incoming: bool = True) -> Facts:
         if isinstance(v.term, URIRef) and str(v.term) not in ontology_terms()
     }
     related.discard(str(RDF.type))
-    neighbours = store.describe_nodes(sorted(related)) if related else Graph()
+    neighbours = store.describe(sorted(related)) if related else Description()
     for group in (*values.values(), *referrers.values()):
         for value in group.values():
             if isinstance(value.term, URIRef):

@@ -24,6 +24,7 @@ from rdflib import Graph, URIRef
 from api.conneg import NotAcceptable, UnknownFormat, accept_rank, parse_accept
 from api.named_queries import ApiError, _integer, error
 from api.runner import QueryTimeout
+from stdgraph.description import Description
 from stdgraph.namespaces import PREFIXES
 from stdgraph.store import GraphStore, QueryError
 
@@ -179,8 +180,10 @@ def failure_response(exc: Exception) -> Response:
 HANDLED = (ApiError, UnknownFormat, NotAcceptable, QueryTimeout, RuntimeError)
 
 
-def rdf_response(graph: Graph, fmt: str, headers: dict[str, str] | None = None) -> Response:
+def rdf_response(graph: Graph | Description, fmt: str, headers: dict[str, str] | None = None) -> Response:
     """The graph in one of the RDF formats, with the project's prefixes."""
+    if isinstance(graph, Description):
+        graph = graph.graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
     options = {"context": dict(PREFIXES), "auto_compact": True} if fmt == "jsonld" else {}
@@ -192,6 +195,6 @@ def json_response(body: dict, headers: dict[str, str] | None = None, status: int
     return JSONResponse(body, status_code=status, headers={"Vary": "Accept", **(headers or {})})
 
 
-def describe(store: GraphStore, iris: Iterable[str | URIRef]) -> Graph:
+def describe(store: GraphStore, iris: Iterable[str | URIRef]) -> Description:
     """Every triple whose subject is one of `iris` (the RDF view of a resource or a page)."""
-    return store.describe_nodes([str(i) for i in dict.fromkeys(iris)])
+    return store.describe([str(i) for i in dict.fromkeys(iris)])

@@ -32,6 +32,8 @@ Results go to `bench/out/serve-<graph>.json`; the tables are printed.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import http.client
 import json
 import os
 import signal
@@ -39,11 +41,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 import pyoxigraph as ox
@@ -372,50 +373,79 @@ LOOKUPS = {
 }
 
 
-def recorded(store: OxigraphStore, path: str) -> tuple[list[tuple[str, tuple, dict]], Callable[[], Any]]:
-    """The pyoxigraph calls one GET of `path` makes (an in-process app over the same store), and that GET."""
-    import warnings
+def asgi_get(app: Any, loop: asyncio.AbstractEventLoop, path: str) -> int:
+    """GET `path` on the app in process: the ASGI call itself, no socket and no test client."""
+    raw_path, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(raw_path),
+        "raw_path": raw_path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), (b"accept", b"application/json")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    sent: list[dict] = []
 
-    from api.app import create_app
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
 
-    with warnings.catch_warnings():  # starlette warns that its test client will move to httpx2
-        warnings.simplefilter("ignore")
-        from fastapi.testclient import TestClient
+    async def send(message: dict) -> None:
+        sent.append(message)
 
-    client = TestClient(create_app(store))
+    loop.run_until_complete(app(scope, receive, send))
+    status = sent[0]["status"]
+    if status != 200:
+        raise RuntimeError(f"GET {path} in process answered {status}")
+    return sum(len(m.get("body", b"")) for m in sent[1:])
+
+
+def recorded(store: OxigraphStore, path: str, app: Any, loop: asyncio.AbstractEventLoop) -> list[tuple]:
+    """The pyoxigraph calls one GET of `path` makes (an in-process app over the same store)."""
     recorder = Recorder(store.oxigraph)
     raw_store = store._store
     store._store = recorder  # type: ignore[assignment]
     try:
-        client.get(path).raise_for_status()
+        asgi_get(app, loop, path)
     finally:
         store._store = raw_store
-    return recorder.calls, lambda: client.get(path).raise_for_status()
+    return recorder.calls
 
 
 def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -> dict[str, Any]:
     """Each lookup over HTTP, against the very pyoxigraph calls it makes replayed raw in process."""
+    from api.app import create_app
+
     raw_store = store.oxigraph
     keys = [(kind, i) for kind in LOOKUPS for i in ids]
     paths = {(kind, i): LOOKUPS[kind].format(quoted=quote(i, safe="/:")) for kind, i in keys}
-    calls, in_process = {}, {}
-    for key in keys:
-        calls[key], in_process[key] = recorded(store, paths[key])
+    app, loop = create_app(store), asyncio.new_event_loop()
+    calls = {key: recorded(store, paths[key], app, loop) for key in keys}
     times: dict[tuple[str, str], dict[str, list[float]]] = {
         key: {"http": [], "raw": [], "in_process": []} for key in keys
     }
     sizes = {}
-    with httpx.Client(timeout=60) as client:
+    host, port = urlsplit(server.url).hostname, urlsplit(server.url).port
+    connection = http.client.HTTPConnection(host, port, timeout=60)  # keep-alive; lighter than httpx
+    try:
 
-        def http(key: tuple[str, str]) -> None:
-            response = client.get(f"{server.url}{paths[key]}")
-            response.raise_for_status()
-            sizes[key] = len(response.content)
+        def over_http(key: tuple[str, str]) -> None:
+            connection.request("GET", paths[key], headers={"Accept": "application/json"})
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200:
+                raise RuntimeError(f"GET {paths[key]} answered {response.status}: {body[:200]!r}")
+            sizes[key] = len(body)
 
         runs = {
-            "http": http,
+            "http": over_http,
             "raw": lambda key: replay(raw_store, calls[key]),
-            "in_process": lambda key: in_process[key](),
+            "in_process": lambda key: asgi_get(app, loop, paths[key]),
         }
         for key in keys:  # warm-up
             for run in runs.values():
@@ -427,6 +457,9 @@ def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -
                     started = time.perf_counter()
                     run(key)
                     times[key][name].append(time.perf_counter() - started)
+    finally:
+        connection.close()
+        loop.close()
     out: dict[str, Any] = {}
     for kind in LOOKUPS:
         entries: dict[str, Any] = {}

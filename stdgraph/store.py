@@ -12,6 +12,7 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from stdgraph.description import Description
 from stdgraph.namespaces import META_GRAPH, PREFIXES, RDF, SGG, XSD
 
 STAGING_PREFIX = f"{SGG}staging/"
@@ -70,19 +72,30 @@ _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
 
 
+@lru_cache(maxsize=1 << 16)
+def _iri(value: str) -> URIRef:
+    """IRIs recur (predicates, classes, the entities a page reads twice) and `URIRef` checks each."""
+    return URIRef(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _literal(value: str, language: str | None, datatype: str) -> Literal:
+    """rdflib parses a typed literal's value when it is made (dates through isodate): ~30 µs each."""
+    if language:
+        return Literal(value, lang=language)
+    if datatype in (_XSD_STRING, _LANG_STRING):
+        return Literal(value)
+    return Literal(value, datatype=_iri(datatype))
+
+
 def from_ox(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> Node | None:
     """An Oxigraph term as an rdflib term."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return _iri(term.value)
     if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype in (_XSD_STRING, _LANG_STRING):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        return _literal(term.value, term.language, term.datatype.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise QueryError(f"unsupported term in result: {term!r}")
@@ -220,6 +233,10 @@ class GraphStore(ABC):
     @abstractmethod
     def describe_nodes(self, iris: Iterable[str], exclude_graphs: Iterable[str] = ()) -> Graph:
         """Every triple whose subject is one of `iris`, outside `exclude_graphs` (validation context)."""
+
+    def describe(self, iris: Iterable[str]) -> Description:
+        """Every triple whose subject is one of `iris`, indexed for reading (what the API builds from)."""
+        return Description(self.describe_nodes(iris))
 
     @abstractmethod
     def export(self, out: IO[bytes], fmt: str = "nquads", graph: str | None = None) -> None: ...
@@ -387,6 +404,14 @@ class OxigraphStore(GraphStore):
                     continue
                 graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))  # type: ignore[arg-type]
         return graph
+
+    def describe(self, iris: Iterable[str]) -> Description:
+        out = Description()
+        for iri in iris:
+            subject = _iri(iri)
+            for quad in self._store.quads_for_pattern(ox.NamedNode(iri), None, None, None):
+                out.add((subject, _iri(quad.predicate.value), from_ox(quad.object)))  # type: ignore[arg-type]
+        return out
 
     def graph_triples(self, name: str) -> Iterator[tuple[Node, Node, Node]]:
         for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)):

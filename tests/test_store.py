@@ -100,6 +100,23 @@ def test_describe_nodes_excludes_named_graphs(store: GraphStore) -> None:
     assert len(store.describe_nodes([str(A)], exclude_graphs=[G1])) == 0
 
 
+def test_describe_reads_what_describe_nodes_reads(store: GraphStore) -> None:
+    """The API's indexed description holds the same triples as the rdflib graph, once each even where
+    a triple is in two named graphs, with typed literals kept typed."""
+    issued = Literal("2018-08-01", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+    both = graph_of((A, DCTERMS.issued, issued), (A, DCTERMS.title, Literal("alpha", lang="en")))
+    store.replace_graphs({G2: both + graph_of((B, DCTERMS.title, Literal("乙", lang="zh")))})
+    iris = [str(A), str(B), "https://example.org/nothing"]
+    description = store.describe(iris)
+    assert set(description) == set(store.describe_nodes(iris))
+    assert len(description) == 3
+    assert description.value(A, DCTERMS.issued) == issued
+    assert description.value(A, DCTERMS.issued).datatype == issued.datatype
+    assert list(description.objects(B, DCTERMS.title)) == [Literal("乙", lang="zh")]
+    assert description.value(URIRef("https://example.org/nothing"), DCTERMS.title) is None
+    assert set(description.graph()) == set(description)
+
+
 def test_export_nquads_whole_and_one_graph(store: GraphStore) -> None:
     whole, one = io.BytesIO(), io.BytesIO()
     store.export(whole)
