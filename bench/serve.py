@@ -1,6 +1,6 @@
 """`stdgraph serve` against `oxigraph serve` over HTTP on loopback, in one run, on the same data and queries.
 
-Usage: `python -m bench.serve --graph catalogue|1m [--requests N] [--clients 1,4] [--lookups N]`.
+Usage: `python -m bench.serve --graph catalogue|1m|smoke [--requests N] [--clients 1,4] [--lookups N]`.
 
 - Data. `catalogue`: the store `stdgraph build --data-dir ../shared/data --store bench/out/catalogue-store`
   makes (built here when absent, ~6 minutes; reused after), dumped to N-Quads and loaded into oxigraph's own
@@ -51,7 +51,7 @@ import pyoxigraph as ox
 
 from bench.engines import PROLOGUE, free_port
 from bench.recognition import summary as stats
-from bench.run import OUT
+from bench.run import OUT, SIZES
 from bench.workload import BENCH_GRAPH, pick
 from stdgraph.namespaces import PREFIXES
 from stdgraph.queries import named_queries
@@ -61,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
+GENERATED = {"smoke": SIZES["smoke"], "1m": SIZES["1m"]}  # bench.generate graphs, seed 42
 CATALOGUE_IDS = ("ISO 14067:2018", "GB/T 24001-2016", "ISO 14064-1", "ISO 14001:2015")
 
 # researcher queries: (label, text with {word} and {standard} slots filled per graph)
@@ -107,37 +108,21 @@ def _oxigraph_load(folder: Path, file: Path, graph: str | None, stamp: str) -> N
     (folder / "bench-source.txt").write_text(stamp)
 
 
-def prepare(graph: str) -> Data:
-    OUT.mkdir(parents=True, exist_ok=True)
+def prepare(graph: str, out: Path = OUT) -> Data:
+    """The two stores of `graph` in `out`, made when absent or stale."""
+    out.mkdir(parents=True, exist_ok=True)
     if graph == "catalogue":
-        store = OUT / "catalogue-store"
-        if not store.exists():
-            print("building the catalogue graph (stdgraph build --data-dir ../shared/data), ~6 minutes")
-            subprocess.run(
-                [sys.executable, "-m", "stdgraph.cli", "build", "--quiet", "--data-dir",
-                 str(ROOT.parent / "shared" / "data"), "--store", str(store)],
-                check=True, env=_env(),
-            )  # fmt: skip
-        ro = OxigraphStore(store, read_only=True)
-        stamp = f"{len(ro)} quads"
-        dump = OUT / "catalogue.nq"
-        target = OUT / "catalogue-oxserve"
-        if not _stamp_ok(target, stamp):
-            with dump.open("wb") as out:
-                ro.export(out, "nquads")
-        del ro
-        _oxigraph_load(target, dump, None, stamp)
-        return Data(graph, store, target)
-    if graph != "1m":
-        raise SystemExit(f"--graph {graph!r}: use catalogue or 1m")
-    nt = OUT / "g1m-s42.nt"
+        return _catalogue(out)
+    if graph not in GENERATED:
+        raise SystemExit(f"--graph {graph!r}: use catalogue, {' or '.join(GENERATED)}")
+    nt = out / f"g{graph}-s42.nt"
     if not nt.exists():
         from bench.generate import generate_file
 
-        print("generating bench/out/g1m-s42.nt")
-        generate_file(nt, 1_000_000, 42)
+        print(f"generating {nt}")
+        generate_file(nt, GENERATED[graph], 42)
     stamp = f"{nt.resolve()} {nt.stat().st_size} {nt.stat().st_mtime_ns}"
-    store = OUT / "g1m-s42-store"
+    store = out / f"g{graph}-s42-store"
     if not _stamp_ok(store, stamp):
         subprocess.run(["rm", "-rf", str(store)], check=True)
         started = time.perf_counter()
@@ -149,8 +134,29 @@ def prepare(graph: str) -> Data:
         del target
         print(f"stdgraph store from {nt.name}: {time.perf_counter() - started:.0f} s")
         (store / "bench-source.txt").write_text(stamp)
-    _oxigraph_load(OUT / "g1m-s42-oxserve", nt, BENCH_GRAPH, stamp)
-    return Data(graph, store, OUT / "g1m-s42-oxserve")
+    _oxigraph_load(out / f"g{graph}-s42-oxserve", nt, BENCH_GRAPH, stamp)
+    return Data(graph, store, out / f"g{graph}-s42-oxserve")
+
+
+def _catalogue(out: Path) -> Data:
+    store = out / "catalogue-store"
+    if not store.exists():
+        print("building the catalogue graph (stdgraph build --data-dir ../shared/data), ~6 minutes")
+        subprocess.run(
+            [sys.executable, "-m", "stdgraph.cli", "build", "--quiet", "--data-dir",
+             str(ROOT.parent / "shared" / "data"), "--store", str(store)],
+            check=True, env=_env(),
+        )  # fmt: skip
+    ro = OxigraphStore(store, read_only=True)
+    stamp = f"{len(ro)} quads"
+    dump = out / "catalogue.nq"
+    target = out / "catalogue-oxserve"
+    if not _stamp_ok(target, stamp):
+        with dump.open("wb") as file:
+            ro.export(file, "nquads")
+    del ro
+    _oxigraph_load(target, dump, None, stamp)
+    return Data("catalogue", store, target)
 
 
 def _env() -> dict[str, str]:
@@ -164,9 +170,17 @@ def _env() -> dict[str, str]:
 class Server:
     """A server subprocess on a free loopback port, stopped by its pid."""
 
-    def __init__(self, name: str, args: list[str], url: str, sparql: str, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        name: str,
+        args: list[str],
+        url: str,
+        sparql: str,
+        env: dict[str, str] | None = None,
+        logs: Path = OUT,
+    ):
         self.name, self.url, self.sparql = name, url, sparql
-        self.log = (OUT / f"serve-{name}.log").open("wb")
+        self.log = (logs / f"serve-{name}.log").open("wb")
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 120
         while True:
@@ -195,18 +209,19 @@ class Server:
         self.log.close()
 
 
-def start_stdgraph(data: Data) -> Server:
+def start_stdgraph(data: Data, logs: Path = OUT) -> Server:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     args = [sys.executable, "-m", "stdgraph.cli", "serve", "--store", str(data.store), "--port", str(port)]
-    return Server("stdgraph", args, url, f"{url}/sparql", _env())
+    return Server("stdgraph", args, url, f"{url}/sparql", _env(), logs)
 
 
-def start_oxigraph(data: Data) -> Server:
+def start_oxigraph(data: Data, logs: Path = OUT) -> Server:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     args = [OXIGRAPH, "serve", "--location", str(data.oxigraph), "--bind", f"127.0.0.1:{port}"]
-    return Server("oxigraph", [*args, "--union-default-graph", "--timeout-s", "10"], url, f"{url}/query")
+    args += ["--union-default-graph", "--timeout-s", "10"]
+    return Server("oxigraph", args, url, f"{url}/query", logs=logs)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -486,11 +501,13 @@ def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -
 # the run
 
 
-def run(graph: str, requests: int, clients: list[int], rounds: int, repeat: int) -> dict[str, Any]:
-    data = prepare(graph)
+def run(
+    graph: str, requests: int, clients: list[int], rounds: int, repeat: int, out: Path = OUT
+) -> dict[str, Any]:
+    data = prepare(graph, out)
     store = OxigraphStore(data.store, read_only=True)
     queries, ids = workload(graph, store.oxigraph)
-    servers = [start_stdgraph(data), start_oxigraph(data)]
+    servers = [start_stdgraph(data, out), start_oxigraph(data, out)]
     try:
         kept, rows = check(servers, queries)
         result: dict[str, Any] = {
@@ -567,7 +584,7 @@ def report(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--graph", default="catalogue", help="catalogue or 1m")
+    parser.add_argument("--graph", default="catalogue", help="catalogue, 1m or smoke (CI)")
     parser.add_argument(
         "--requests", type=int, default=300, help="/sparql requests per server and client count"
     )

@@ -209,3 +209,19 @@ def test_the_build_bench_runs_end_to_end_at_smoke_size(tmp_path: Path) -> None:
     assert counts["https://w3id.org/stdgraph/graph/markets"] == build["sources"][1]["triples"]
     table = markdown(result)
     assert "build ÷ bulk_load" in table and "| markets |" in table
+
+
+def test_the_serve_bench_runs_both_servers_end_to_end_at_smoke_size(tmp_path: Path) -> None:
+    """`python -m bench.serve --graph smoke`: stdgraph serve and oxigraph serve over loopback, the same
+    answers from both, throughput for each client count, and each lookup against its raw replay."""
+    from bench.serve import report, run
+
+    result = run("smoke", requests=8, clients=[1, 2], rounds=2, repeat=2, out=tmp_path)
+    assert result["workload"] and all(r["same"] for r in result["rows"] if r["query"] in result["workload"])
+    assert set(result["throughput"]) == {f"{s}/{c}" for s in ("stdgraph", "oxigraph") for c in (1, 2)}
+    assert all(t["errors"] == 0 and t["qps"] > 0 for t in result["throughput"].values())
+    for kind in ("/standards/{id}", "/queries/standard"):
+        lookup = result["lookup"][kind]
+        assert lookup["ids"] and all(e["queries"] > 0 and e["json_bytes"] > 0 for e in lookup["ids"].values())
+        assert lookup["ratio_p50"] > 0
+    assert "throughput stdgraph / oxigraph, 2 client(s)" in report(result)
