@@ -37,6 +37,7 @@ import http.client
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -313,6 +314,31 @@ def check(servers: list[Server], queries: list[Query]) -> tuple[list[Query], lis
     return kept, report
 
 
+def per_query(servers: list[Server], queries: list[Query], runs: int) -> dict[str, Any]:
+    """Each query `runs` times on each server, one request at a time, the servers' order alternating:
+    medians per query, the geometric mean of their ratios, and the median difference on light queries
+    (under 50 ms on oxigraph serve), which is what one server adds per request over the other."""
+    medians: dict[str, dict[str, float]] = {}
+    with httpx.Client(timeout=60) as client:
+        for query in queries:
+            times: dict[str, list[float]] = {s.name: [] for s in servers}
+            for k in range(runs):
+                for server in servers if k % 2 == 0 else list(reversed(servers)):
+                    started = time.perf_counter()
+                    post(client, server.sparql, query).raise_for_status()
+                    times[server.name].append((time.perf_counter() - started) * 1000)
+            medians[query.label] = {name: statistics.median(t) for name, t in times.items()}
+    ratios = [m["stdgraph"] / m["oxigraph"] for m in medians.values()]
+    light = [m["stdgraph"] - m["oxigraph"] for m in medians.values() if m["oxigraph"] < 50]
+    return {
+        "runs": runs,
+        "medians_ms": medians,
+        "geometric_mean_ratio": statistics.geometric_mean(ratios),
+        "light_queries": len(light),
+        "light_median_difference_ms": statistics.median(light) if light else None,
+    }
+
+
 def throughput(
     server: Server, queries: list[Query], clients: int, requests: int, offset: int
 ) -> tuple[float, int]:
@@ -502,7 +528,13 @@ def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -
 
 
 def run(
-    graph: str, requests: int, clients: list[int], rounds: int, repeat: int, out: Path = OUT
+    graph: str,
+    requests: int,
+    clients: list[int],
+    rounds: int,
+    repeat: int,
+    out: Path = OUT,
+    per_query_runs: int = 3,
 ) -> dict[str, Any]:
     data = prepare(graph, out)
     store = OxigraphStore(data.store, read_only=True)
@@ -517,6 +549,7 @@ def run(
             "workload": [q.label for q in kept],
             "load_average_start": os.getloadavg(),
         }
+        result["per_query"] = per_query(servers, kept, per_query_runs)
         total = {(s.name, c): [0.0, 0, 0] for s in servers for c in clients}
         per_round = max(1, requests // rounds)
         for r in range(rounds):
@@ -557,6 +590,19 @@ def report(result: dict[str, Any]) -> str:
             f"{r['query']:<28}{str(r['stdgraph'])[:13]:>14}{str(r['oxigraph'])[:13]:>14}"
             f"{r['stdgraph_ms']:>9.1f}{r['oxigraph_ms']:>9.1f}  {'yes' if r['same'] else 'NO'}"
         )
+    pq = result["per_query"]
+    lines += ["", f"one request at a time, median of {pq['runs']} runs each (ms):"]
+    lines.append(f"{'query':<28}{'stdgraph':>10}{'oxigraph':>10}{'ratio':>7}")
+    for label, m in pq["medians_ms"].items():
+        ratio = m["stdgraph"] / m["oxigraph"]
+        lines.append(f"{label:<28}{m['stdgraph']:>10.1f}{m['oxigraph']:>10.1f}{ratio:>7.2f}")
+    mean = pq["geometric_mean_ratio"]
+    lines.append(f"geometric mean of the per-query ratios stdgraph / oxigraph: {mean:.2f}")
+    if pq["light_median_difference_ms"] is not None:
+        lines.append(
+            f"median stdgraph - oxigraph on the {pq['light_queries']} light queries (< 50 ms): "
+            f"{pq['light_median_difference_ms']:.2f} ms"
+        )
     lines += ["", f"{'/sparql':<12}{'clients':>8}{'requests':>10}{'q/s':>10}{'errors':>8}"]
     for key, t in result["throughput"].items():
         name, c = key.split("/")
@@ -591,9 +637,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="1,4", help="client counts, comma-separated")
     parser.add_argument("--rounds", type=int, default=3, help="rounds the requests are split into")
     parser.add_argument("--lookups", type=int, default=30, help="timed lookups per identifier and path")
+    parser.add_argument("--per-query", type=int, default=3, help="runs of each query one at a time")
     args = parser.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
-    result = run(args.graph, args.requests, clients, args.rounds, args.lookups)
+    result = run(args.graph, args.requests, clients, args.rounds, args.lookups, per_query_runs=args.per_query)
     (OUT / f"serve-{args.graph}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(report(result))
     return 0

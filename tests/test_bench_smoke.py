@@ -224,4 +224,5 @@ def test_the_serve_bench_runs_both_servers_end_to_end_at_smoke_size(tmp_path: Pa
         lookup = result["lookup"][kind]
         assert lookup["ids"] and all(e["queries"] > 0 and e["json_bytes"] > 0 for e in lookup["ids"].values())
         assert lookup["ratio_p50"] > 0
+    assert set(result["per_query"]["medians_ms"]) == set(result["workload"])
     assert "throughput stdgraph / oxigraph, 2 client(s)" in report(result)
