@@ -120,23 +120,9 @@ def bind_values(query: str, bindings: Mapping[str, Node | str], form: str = "val
     """
     if not bindings:
         return query
-    for name in bindings:
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"{name!r} is not a SPARQL variable name")
-    outer = _OUTER_WHERE.search(query)
-    if outer is None:
-        raise QueryError("a query with parameters must have a 'WHERE {' clause to bind them in")
     terms = {name: str(to_ox(value)) for name, value in bindings.items()}
-    inserts = {outer.end(): list(terms)}
-    for match in _SELECT_WHERE.finditer(query):
-        if match.end() != outer.end():
-            projection = match.group("projection")
-            names = [n for n in terms if "*" in projection or re.search(rf"[?$]{n}\b", projection)]
-            if names:
-                inserts[match.end()] = names
     pieces, last = [], 0
-    for position in sorted(inserts):
-        names = inserts[position]
+    for position, names in _insertion_points(query, tuple(terms)):
         if form == "bind":
             block = "".join(f" BIND({terms[n]} AS ?{n})" for n in names)
         else:
@@ -146,6 +132,26 @@ def bind_values(query: str, bindings: Mapping[str, Node | str], form: str = "val
         pieces += [query[last:position], block]
         last = position
     return "".join([*pieces, query[last:]])
+
+
+@lru_cache(maxsize=512)
+def _insertion_points(query: str, names: tuple[str, ...]) -> list[tuple[int, list[str]]]:
+    """Where `bind_values` opens blocks, and for which names: the same few query texts come back on
+    every request, and finding their WHERE clauses is a scan of the whole text."""
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"{name!r} is not a SPARQL variable name")
+    outer = _OUTER_WHERE.search(query)
+    if outer is None:
+        raise QueryError("a query with parameters must have a 'WHERE {' clause to bind them in")
+    inserts = {outer.end(): list(names)}
+    for match in _SELECT_WHERE.finditer(query):
+        if match.end() != outer.end():
+            projection = match.group("projection")
+            inside = [n for n in names if "*" in projection or re.search(rf"[?$]{n}\b", projection)]
+            if inside:
+                inserts[match.end()] = inside
+    return sorted(inserts.items())
 
 
 def _forget_graph(name: str) -> list[str]:
