@@ -192,20 +192,22 @@ def _in_memory(store: ox.Store, view: list[ox.NamedNode]) -> ox.Store:
 
 
 def _subjects_by_graph(store: ox.Store, graphs: list[str], nodes: set[str]) -> dict[str, set[str]]:
-    """For each node, the staged graphs in which it is a subject (to file a violation under its source)."""
+    """For each node, the staged graphs in which it is a subject (to file a violation under its source).
+
+    One quad-pattern read per node: a query joining VALUES of the nodes with VALUES of the graphs took
+    ~9 s for the warnings of the catalogue build.
+    """
+    wanted = set(graphs)
     found: dict[str, set[str]] = {}
-    named = [n for n in nodes if not n.startswith("_:")]
-    for start in range(0, len(named), 500):
-        values = " ".join(str(ox.NamedNode(n)) for n in named[start : start + 500])
-        graph_values = " ".join(f"<{g}>" for g in graphs)
-        rows = store.query(
-            f"SELECT DISTINCT ?f ?g WHERE {{ VALUES ?f {{ {values} }} VALUES ?g {{ {graph_values} }} "
-            "GRAPH ?g { ?f ?p ?o } }"
-        )
-        for row in rows:  # type: ignore[union-attr]
-            found.setdefault(row["f"].value, set()).add(row["g"].value)
-    for n in nodes - set(named):
-        found[n] = set(graphs)
+    for node in nodes:
+        if node.startswith("_:"):
+            found[node] = set(graphs)
+            continue
+        found[node] = {
+            quad.graph_name.value
+            for quad in store.quads_for_pattern(ox.NamedNode(node), None, None, None)
+            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in wanted
+        }
     return found
 
 
