@@ -13,7 +13,11 @@ nodes) that break it, so Oxigraph does the work over a staged graph and its cont
   `sh:maxCount`), `sh:hasValue`, `sh:uniqueLang`, and the shape-based `sh:node`, `sh:not`, `sh:and`,
   `sh:or`, `sh:xone`, whose member shapes compile to a boolean SPARQL expression "conforms";
 * SHACL-SPARQL constraints (`sh:sparql` with `sh:select` and `sh:prefixes`) run as written, joined
-  with the focus nodes of their shape.
+  with the focus nodes of their shape;
+* the value constraints of the property shapes of one path (one focus) share one query, their counts
+  another, with a flag per constraint in each solution; a class-targeted shape on a one-property path
+  also gets a scan form (the path's triples first, then a lookup in the focus table) that `run_checks`
+  takes for many focus nodes. Same results either way (`tests/test_shapes.py` forces each form).
 
 A feature the compiler does not know makes `compile_shapes` raise `UnsupportedShapeError` naming the
 shape and the feature: it never skips a constraint silently. Results are the `Violation` records of
@@ -878,6 +882,9 @@ def run_checks(
     table and of the checks. `union=True` says that the store holds the graphs of `view` and nothing
     else (a copy made for the run): the checks then read the union of its graphs, one index lookup per
     pattern where a default graph of N named graphs costs N (the catalogue checks run twice as fast).
+    The focus table is then in that union too: the compiled Core checks never match its one predicate
+    (`urn:stdgraph:validation:type`), but a SHACL-SPARQL `sh:select` may have any pattern, so those
+    constraints still read the view itself.
     """
     started = time.perf_counter()
     if any(not isinstance(g, ox.NamedNode) for g in view):
@@ -906,11 +913,13 @@ def run_checks(
                 if id(check) in scans and compiled.focus_size(check, counts, subclasses) >= _SCAN_FROM:
                     text = scans[id(check)]
                 queries.setdefault(text, []).append(check)
-        graphs = {"use_default_graph_as_union": True} if union else {"default_graph": view}
         slowest: list[tuple[float, str]] = []
         for text, checks in queries.items():
             one = time.perf_counter()
-            solutions = store.query(text, **graphs)  # type: ignore[arg-type]
+            if union and not any(c.substitute for c in checks):  # substitute: a SHACL-SPARQL constraint
+                solutions = store.query(text, use_default_graph_as_union=True)
+            else:
+                solutions = store.query(text, default_graph=view)
             variables = [v.value for v in solutions.variables]  # type: ignore[union-attr]
             for solution in solutions:  # type: ignore[union-attr]
                 focus = solution["this"]
