@@ -28,7 +28,7 @@ from stdgraph.sources import (
     provenance_graph,
     registry,
 )
-from stdgraph.store import GraphStore, OxigraphStore, Staging, from_ox
+from stdgraph.store import GraphStore, OxigraphStore, Staging, _quads, from_ox, to_ox
 from stdgraph.terms import CellError, Triple
 from stdgraph.validation import ValidationReport, load_context, validate
 
@@ -123,12 +123,47 @@ def stream_source(source: Source, directory: Path) -> tuple[SourceInput, Iterato
     return src_input, triples()
 
 
+class Mirror:
+    """An in-memory copy of the graphs a build stages, filled while the sources stream.
+
+    The compiled checks run 6x faster in memory than on RocksDB; copying the staged view back out of
+    RocksDB after streaming took 62 s of the catalogue build, against a few seconds to add each batch
+    of quads to the copy as it goes by (each triple is converted to pyoxigraph terms once, for both).
+    """
+
+    BATCH = 50_000
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
+        self.graphs: dict[str, str] = {}
+        """staging graph of the disk store -> its graph in the copy."""
+
+    def tee(self, triples: Iterable[Triple | ox.Triple], graph: str) -> Iterator[ox.Triple]:
+        """The triples, passed on as they come, and added to `graph` of the copy in batches."""
+        name = ox.NamedNode(graph)
+        batch: list[ox.Triple] = []
+        for triple in triples:
+            if not isinstance(triple, ox.Triple):
+                s, p, o = triple
+                triple = ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
+            batch.append(triple)
+            if len(batch) >= self.BATCH:
+                self._add(batch, name)
+            yield triple
+        self._add(batch, name)
+
+    def _add(self, batch: list[ox.Triple], graph: ox.NamedNode) -> None:
+        self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in batch)
+        batch.clear()
+
+
 def validate_staged(
     stage: Staging,
     store: GraphStore,
     staged: dict[str, str],
     engine: str = "sparql",
     phases: dict[str, float] | None = None,
+    mirror: Mirror | None = None,
 ) -> dict[str, ValidationReport]:
     """Check every staged source graph, with everything else the build leaves in the store.
 
@@ -137,7 +172,8 @@ def validate_staged(
     subjects of each source. `engine="sparql"` runs the compiled shapes on Oxigraph once for all the
     sources; `"pyshacl"` runs pySHACL per source on its graph and the one-hop description of every node
     it mentions, as stdgraph did before (the reference, and minutes for the catalogues). `phases`, when
-    given, receives the seconds of each step.
+    given, receives the seconds of each step. `mirror`, the in-memory copy the build filled while
+    streaming, is where the checks then run (the live graphs the build keeps are copied into it first).
     """
     phases = phases if phases is not None else {}
     clock = time.perf_counter()
@@ -156,22 +192,35 @@ def validate_staged(
         return {name: _pyshacl_staged(store, stage, graph) for name, graph in staged.items()}
     if not isinstance(store, OxigraphStore):
         raise BuildError("the sparql validation engine needs an Oxigraph store; use the pyshacl engine")
-    context = stage.add("validation-context", load_context())
-    view = [ox.NamedNode(g) for g in [*stage.view(), context]]
-    lap("validation: stage the context")
-    target = store.oxigraph
-    if store.path is not None:
-        target = _in_memory(target, view)
-        lap("validation: copy the view to memory")
+    graph_of = dict(staged)  # source graph -> the graph of its triples where the checks run
+    if mirror is not None:
+        target, union = mirror.store, True  # the copy holds the view and nothing else
+        context = "urn:stdgraph:validation:context"
+        target.bulk_extend(_quads(load_context(), ox.NamedNode(context)))
+        kept_live = [ox.NamedNode(g) for g in stage.view() if g not in mirror.graphs]
+        _in_memory(store.oxigraph, kept_live, target)
+        view = [ox.NamedNode(mirror.graphs.get(g, g)) for g in [*stage.view(), context]]
+        graph_of = {name: mirror.graphs[graph] for name, graph in staged.items()}
+        lap("validation: copy the context and the live graphs kept to memory")
+    else:
+        context = stage.add("validation-context", load_context())
+        view = [ox.NamedNode(g) for g in [*stage.view(), context]]
+        lap("validation: stage the context")
+        target, union = store.oxigraph, False
+        if store.path is not None:
+            target, union = _in_memory(target, view), True  # the copy holds the view and nothing else
+            lap("validation: copy the view to memory")
     try:
-        whole = validate_store(target, view, focus_graphs=list(staged.values()), timings=phases)
+        whole = validate_store(
+            target, view, focus_graphs=list(graph_of.values()), timings=phases, union=union
+        )
     except UnsupportedShapeError as exc:
         raise BuildError(f"the store was not changed: {exc}") from None
     if not whole.violations:
         return {name: ValidationReport(conforms=True) for name in staged}
-    subjects = _subjects_by_graph(target, list(staged.values()), {v.focus_node for v in whole.violations})
+    subjects = _subjects_by_graph(target, list(graph_of.values()), {v.focus_node for v in whole.violations})
     reports = {}
-    for name, graph in staged.items():
+    for name, graph in graph_of.items():
         kept = [v for v in whole.violations if graph in subjects.get(v.focus_node, ())]
         reports[name] = ValidationReport(
             conforms=not any(v.severity == "Violation" for v in kept), violations=kept
@@ -179,13 +228,13 @@ def validate_staged(
     return reports
 
 
-def _in_memory(store: ox.Store, view: list[ox.NamedNode]) -> ox.Store:
-    """A copy of the view in memory: the compiled checks run 6x faster there than on RocksDB.
+def _in_memory(store: ox.Store, view: list[ox.NamedNode], mirror: ox.Store | None = None) -> ox.Store:
+    """A copy of the view in memory (or added to `mirror`): the compiled checks run 6x faster there.
 
     Measured on the default build: 18 s of CPU on disk against 2.9 s in memory, copy included; the
     copy holds the whole view (about 350 bytes a triple), the price of checking against all of it.
     """
-    mirror = ox.Store()
+    mirror = mirror if mirror is not None else ox.Store()
     for graph in view:
         mirror.bulk_extend(store.quads_for_pattern(None, None, None, graph))
     return mirror
@@ -256,6 +305,7 @@ def build(
     report = BuildReport()
     meta = Graph()
     staged: dict[str, str] = {}
+    mirror = Mirror() if store.path is not None and engine == "sparql" else None
     with (
         store.staging() as stage,
         Progress(
@@ -268,7 +318,11 @@ def build(
             t0 = time.perf_counter()
             src_input, triples = stream_source(source, source_directory(source, data_dir, overrides))
             name = str(source.graph_iri)
-            staging = stage.load(name, triples)
+            if mirror is None:
+                staging = stage.load(name, triples)
+            else:
+                staging = stage.load(name, mirror.tee(triples, name))
+                mirror.graphs[staging] = name
             count = stage.count(name)
             if source is not ONTOLOGY:
                 staged[name] = staging
@@ -280,7 +334,7 @@ def build(
         bar.update(task, description=f"validating ({engine})")
         t0 = time.perf_counter()
         report.phases["stream sources"] = sum(r.seconds for r in report.results)
-        reports = validate_staged(stage, store, staged, engine, report.phases)
+        reports = validate_staged(stage, store, staged, engine, report.phases, mirror)
         seconds = time.perf_counter() - t0
         failures = []
         for source, result in zip(sources, report.results, strict=True):

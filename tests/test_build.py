@@ -358,3 +358,55 @@ def test_a_shape_the_compiler_cannot_run_stops_the_build_by_name(built, tmp_path
             progress=False,
         )
     assert snapshot(store) == before
+
+
+def test_on_disk_the_checks_run_on_the_copy_made_while_streaming(tmp_path: Path, monkeypatch) -> None:
+    """A RocksDB store: the staged sources are copied to memory as they stream, the live graphs the build
+    keeps are copied after; a violation is filed under its source, a conforming rebuild is swapped in."""
+    import stdgraph.build as build_module
+
+    store = OxigraphStore(tmp_path / "store")
+    source = make_source(tmp_path)
+    tees = []
+    original = build_module.Mirror.tee
+
+    def counting_tee(self, triples, graph):
+        tees.append(graph)
+        return original(self, triples, graph)
+
+    monkeypatch.setattr(build_module.Mirror, "tee", counting_tee)
+    monkeypatch.setattr(build_module.Mirror, "BATCH", 7)  # several batches per source
+    build(store, sources=[ONTOLOGY, source], overrides={source.name: write_rows(tmp_path / "good", GOOD)})
+    assert tees == [str(ONTOLOGY.graph_iri), str(source.graph_iri)]
+    before = snapshot(store)
+    with pytest.raises(BuildError) as info:  # the ontology stays live: read from disk into the copy
+        build(
+            store,
+            sources=[source],
+            overrides={source.name: write_rows(tmp_path / "bad", GOOD.replace(",IDT,", ",,"))},
+            progress=False,
+        )
+    assert "source test-adoptions" in str(info.value) and "degree" in str(info.value)
+    assert snapshot(store) == before
+    again = build(
+        store, sources=[source], overrides={source.name: write_rows(tmp_path / "again", GOOD)}, progress=False
+    )
+    assert again.phases["validation: copy the context and the live graphs kept to memory"] > 0
+    in_graph = f"<{source.graph_iri}> .".encode()
+    assert [q for q in snapshot(store).splitlines() if q.endswith(in_graph)] == [
+        q for q in before.splitlines() if q.endswith(in_graph)
+    ]
+    edition = URIRef(edition_iri("GB/T 24001-2016"))
+    typed_elsewhere = Source(  # the edition's identifier, work and publisher's type are in the live graph
+        name="test-publishers",
+        title="t",
+        publisher="tests",
+        homepage="https://example.org/tests",
+        licence="CC0-1.0",
+        files=(),
+        triples=lambda _src: iter(
+            [(edition, RDF.type, SG.Edition), (edition, DCTERMS.publisher, URIRef(org("SAC", "CN")))]
+        ),
+    )
+    build(store, sources=[typed_elsewhere], progress=False)
+    assert store.ask("ASK WHERE { GRAPH ?g { ?e dcterms:publisher ?p } }", {"g": typed_elsewhere.graph_iri})

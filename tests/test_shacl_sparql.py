@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
+from stdgraph import shacl_sparql
 from stdgraph.shacl_sparql import UnsupportedShapeError, compile_shapes, validate_graph
 from stdgraph.validation import ValidationReport, validate
 
@@ -76,7 +77,10 @@ def _keys(report: ValidationReport) -> set[tuple[str, str, str, str | None, str]
     }
 
 
-def test_components_beyond_the_project_shapes_agree_with_pyshacl() -> None:
+@pytest.mark.parametrize("scan", [False, True], ids=["join", "scan"])
+def test_components_beyond_the_project_shapes_agree_with_pyshacl(scan: bool, monkeypatch) -> None:
+    if scan:  # the scan forms the engine takes for many focus nodes, forced
+        monkeypatch.setattr(shacl_sparql, "_SCAN_FROM", 0)
     shapes = Graph().parse(data=EXTRA_SHAPES, format="turtle")
     data = Graph().parse(data=EXTRA_DATA, format="turtle")
     expected = validate(data, shapes=shapes)
@@ -152,3 +156,59 @@ def test_the_cli_validates_with_either_engine(tmp_path) -> None:
         outputs[engine] = result.output
     assert outputs["sparql"] == outputs["pyshacl"] and "must state its degree" in outputs["sparql"]
     assert CliRunner().invoke(app, ["validate", "--engine", "jena", str(bad)]).exit_code == 2
+
+
+# Constraints on one path are checked by one query (value constraints) and one more (counts), with a flag
+# per constraint: a value that breaks several of them, a node with too many values that also break them,
+# two property shapes on the same path, a node with no value at all.
+FOLDED_SHAPES = (
+    PREFIXES
+    + """
+ex:CodeShape a sh:NodeShape ;
+    sh:targetClass ex:Coded ;
+    sh:property [ sh:path ex:code ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:string ;
+                  sh:pattern "^A" ; sh:maxLength 3 ; sh:message "code" ] ,
+        [ sh:path ex:code ; sh:minCount 2 ; sh:nodeKind sh:Literal ; sh:severity sh:Warning ;
+          sh:message "second shape on code" ] ,
+        [ sh:path ex:ref ; sh:class ex:Target ; sh:nodeKind sh:IRI ; sh:maxCount 0 ; sh:message "ref" ] .
+"""
+)
+FOLDED_DATA = (
+    PREFIXES
+    + """
+ex:good a ex:Coded ; ex:code "AB" .
+ex:many a ex:Coded ; ex:code "AB" , "BCDE"^^xsd:token , ex:iri ; ex:ref ex:t , "lit" .
+ex:none a ex:Coded .
+ex:t a ex:Target .
+"""
+)
+
+
+@pytest.mark.parametrize("scan", [False, True], ids=["join", "scan"])
+def test_folded_checks_of_one_path_report_each_broken_constraint_as_pyshacl_does(
+    scan: bool, monkeypatch
+) -> None:
+    if scan:
+        monkeypatch.setattr(shacl_sparql, "_SCAN_FROM", 0)
+    shapes = Graph().parse(data=FOLDED_SHAPES, format="turtle")
+    data = Graph().parse(data=FOLDED_DATA, format="turtle")
+    compiled = compile_shapes(shapes)
+    shared = [c for c in compiled.checks if c.flag is not None]
+    assert len({c.query for c in shared}) < len(shared)  # the checks above do share queries
+    assert all(c.scan_query for c in compiled.checks if "Count" not in c.component)
+    expected = validate(data, shapes=shapes)
+    found = validate_graph(data, shapes=shapes)
+    by_node = {}
+    for key in _keys(found):
+        by_node.setdefault((key[0], key[3]), set()).add(key[2])
+    # one value breaks three constraints of one shape and one of the other, all found by one query
+    assert by_node[("https://example.org/many", "https://example.org/iri")] == {
+        "DatatypeConstraintComponent",
+        "PatternConstraintComponent",
+        "MaxLengthConstraintComponent",
+        "NodeKindConstraintComponent",
+    }
+    assert by_node[("https://example.org/none", None)] == {"MinCountConstraintComponent"}
+    assert _keys(found) == _keys(expected), found.text()
+    assert {v.message for v in found.violations} == {v.message for v in expected.violations}
+    assert {v.severity for v in found.violations} == {"Violation", "Warning"}
