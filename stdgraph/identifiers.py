@@ -279,7 +279,7 @@ class StandardRef:
         doc_type = self.doc_type
         return None if doc_type in _WORK_DROPPED_TYPES else doc_type
 
-    @property
+    @cached_property
     def work_ref(self) -> StandardRef:
         """The work this document belongs to: no stage, year, iteration, supplement, suffix or TS/TR/PAS."""
         return StandardRef(
@@ -309,7 +309,7 @@ class StandardRef:
             return " " in kind or kind in {"DAMD", "FDAMD", "DCOR", "FDCOR"}
         return self.stage is not None
 
-    @property
+    @cached_property
     def base(self) -> StandardRef | None:
         """For a supplement, the document it amends (``ISO 14001:2015`` for ``.../Amd 1:2024``)."""
         if not self.supplements:
@@ -409,11 +409,12 @@ class StandardRef:
             slug += "_" + _supplement_slug(sup)
         return slug
 
-    @property
+    # cached, like the slugs: a catalogue asks a reference for its IRIs and relations several times
+    @cached_property
     def standard_iri(self) -> str:
         return str(SGID[f"standard/{self.work_slug}"])
 
-    @property
+    @cached_property
     def edition_iri(self) -> str:
         return str(SGID[f"edition/{self.edition_slug}"])
 
