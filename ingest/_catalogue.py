@@ -14,8 +14,8 @@ A catalogue row is keyed by its parsed reference (`stdgraph.identifiers`), so tw
 
 The two catalogues are 1.3 M of the graph's 1.6 M triples, so their triples are made of pyoxigraph terms,
 which the store loads as they are (`stdgraph.store`), and the terms that recur (classes, properties,
-committees, ICS codes, dates, controlled values) are made once: building rdflib terms and converting them
-was most of the time the build spent streaming these sources.
+committees, ICS codes, dates, controlled values) are made once: making the ISO catalogue's quads took
+18.5 CPU-s with rdflib terms converted, 10 so (bench/RESULTS.md, "Full build").
 """
 
 from __future__ import annotations
