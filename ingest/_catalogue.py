@@ -11,6 +11,11 @@ A catalogue row is keyed by its parsed reference (`stdgraph.identifiers`), so tw
   ``IEC ...``/``CISPR ...``): only the owner states the single-valued facts (title, status, stage, type,
   edition number, dates); the other catalogue adds its links (committee, ICS, supersession) and nothing
   that could contradict the owner.
+
+The two catalogues are 1.3 M of the graph's 1.6 M triples, so their triples are made of pyoxigraph terms,
+which the store loads as they are (`stdgraph.store`), and the terms that recur (classes, properties,
+committees, ICS codes, dates, controlled values) are made once: making the ISO catalogue's quads took
+18.5 CPU-s with rdflib terms converted, 10 so (bench/RESULTS.md, "Full build").
 """
 
 from __future__ import annotations
@@ -19,40 +24,79 @@ import csv
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 
 from stdgraph import config
 from stdgraph.identifiers import IdentifierError, StandardRef, parse
 from stdgraph.namespaces import DCTERMS, ORG, RDF, SG, committee, ics, org, vocab
-from stdgraph.terms import CellError, Triple, date_literal, split_list
+from stdgraph.store import to_ox
+from stdgraph.terms import CellError, OxTriple, date_literal, split_list
 from stdgraph.vocabulary import controlled_values
 
-ISO = URIRef(org("ISO"))
-IEC = URIRef(org("IEC"))
 
-# Namespace attribute lookups are slow at catalogue scale; the terms are looked up once here.
-TYPE, IDENTIFIER, TITLE, ISSUED, PUBLISHER = (
-    RDF.type,
-    DCTERMS.identifier,
-    DCTERMS.title,
-    DCTERMS.issued,
-    (DCTERMS.publisher),
+def iri(value: object) -> ox.NamedNode:
+    """A pyoxigraph IRI from an IRI string or rdflib term (validated by pyoxigraph)."""
+    return ox.NamedNode(str(value))
+
+
+ISO = iri(org("ISO"))
+IEC = iri(org("IEC"))
+
+TYPE, IDENTIFIER, TITLE, ISSUED, PUBLISHER = map(
+    iri, (RDF.type, DCTERMS.identifier, DCTERMS.title, DCTERMS.issued, DCTERMS.publisher)
 )
-ABSTRACT = DCTERMS.abstract
-EDITION, AMENDMENT, CORRIGENDUM, STANDARD = SG.Edition, SG.Amendment, SG.Corrigendum, SG.Standard
-EDITION_OF, HAS_EDITION, AMENDS, COMMITTEE, ICS = SG.editionOf, SG.hasEdition, SG.amends, SG.committee, SG.ics
-SUPERSEDES, SUPERSEDED_BY, STATUS, STAGE_CODE = SG.supersedes, SG.supersededBy, SG.status, SG.stageCode
-DOCUMENT_TYPE, EDITION_NUMBER, CATALOGUE_URL = SG.documentType, SG.editionNumber, SG.catalogueURL
-WITHDRAWAL_DATE, TECHNICAL_COMMITTEE, UNIT_OF = SG.withdrawalDate, SG.TechnicalCommittee, ORG.unitOf
+ABSTRACT = iri(DCTERMS.abstract)
+EDITION, AMENDMENT, CORRIGENDUM, STANDARD = map(iri, (SG.Edition, SG.Amendment, SG.Corrigendum, SG.Standard))
+EDITION_OF, HAS_EDITION, AMENDS, COMMITTEE, ICS = map(
+    iri, (SG.editionOf, SG.hasEdition, SG.amends, SG.committee, SG.ics)
+)
+SUPERSEDES, SUPERSEDED_BY, STATUS, STAGE_CODE = map(
+    iri, (SG.supersedes, SG.supersededBy, SG.status, SG.stageCode)
+)
+DOCUMENT_TYPE, EDITION_NUMBER, CATALOGUE_URL = map(iri, (SG.documentType, SG.editionNumber, SG.catalogueURL))
+WITHDRAWAL_DATE, TECHNICAL_COMMITTEE, UNIT_OF = map(
+    iri, (SG.withdrawalDate, SG.TechnicalCommittee, ORG.unitOf)
+)
 
 
+def literal(value: str) -> ox.Literal:
+    """A plain (xsd:string) literal."""
+    return ox.Literal(value)
+
+
+def text(value: str | None, lang: str) -> ox.Literal | None:
+    """A language-tagged literal of a stripped cell, or None for a blank one (as `stdgraph.terms.text`)."""
+    if value is None or not value.strip():
+        return None
+    return ox.Literal(value.strip(), language=lang)
+
+
+@lru_cache(maxsize=1 << 14)
+def date(cell: str) -> ox.Literal:
+    """`stdgraph.terms.date_literal` as a pyoxigraph term, once per distinct date (a few thousand)."""
+    return to_ox(date_literal(cell))  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=1 << 14)
+def committee_node(reference_text: str) -> ox.NamedNode:
+    return iri(committee(reference_text))
+
+
+@lru_cache(maxsize=1 << 16)
+def ics_node(code: str) -> ox.NamedNode:
+    return iri(ics(code))
+
+
+@lru_cache(maxsize=1 << 18)
 def reference(text: str) -> StandardRef | None:
     """The parsed reference in its lead publisher's spelling, or None when the text is not one.
 
     ISO writes ``ISO/IEC 10021-1:1990/Amd 1:1994`` where the IEC webstore writes ``.../AMD1:1994``: one
-    document, one node, so both catalogues give it the spelling of the publisher that leads it."""
+    document, one node, so both catalogues give it the spelling of the publisher that leads it. Cached:
+    each reference is read in both passes and again wherever another row links to it, and the cached
+    `StandardRef` keeps its slugs and IRIs once computed (it is immutable)."""
     try:
         ref = parse(text)
     except IdentifierError:
@@ -67,7 +111,7 @@ def lead(ref: StandardRef) -> str:
     return "IEC" if first in ("IEC", "CISPR") else "ISO"
 
 
-def publishers(ref: StandardRef) -> Iterator[URIRef]:
+def publishers(ref: StandardRef) -> Iterator[ox.NamedNode]:
     """ISO and/or IEC among the outermost publishers (other co-publishers are no bodies here)."""
     group = ref.publishers[0].split("/") if ref.publishers else ["ISO"]
     if "ISO" in group:
@@ -76,32 +120,33 @@ def publishers(ref: StandardRef) -> Iterator[URIRef]:
         yield IEC
 
 
-def edition_identity(ref: StandardRef, seen: set[str] | None = None) -> Iterator[Triple]:
+def edition_identity(ref: StandardRef, seen: set[str] | None = None) -> Iterator[OxTriple]:
     """Type, canonical identifier and work of an edition (as `ingest.curated_standards` writes them).
 
-    `seen` holds the works already described, so a work with many editions is described once."""
-    node = URIRef(ref.edition_iri)
-    work = URIRef(ref.standard_iri)
+    `seen` holds the IRIs of the works already described, so a work with many editions is described once."""
+    node = iri(ref.edition_iri)
+    work_iri = ref.standard_iri
+    work = iri(work_iri)
     kind = ref.document_type
     yield node, TYPE, EDITION
     if kind == "amendment":
         yield node, TYPE, AMENDMENT
     elif kind == "corrigendum":
         yield node, TYPE, CORRIGENDUM
-    yield node, IDENTIFIER, Literal(ref.canonical)
+    yield node, IDENTIFIER, literal(ref.canonical)
     yield node, EDITION_OF, work
     yield work, HAS_EDITION, node
-    if seen is None or work not in seen:
+    if seen is None or work_iri not in seen:
         if seen is not None:
-            seen.add(work)
+            seen.add(work_iri)
         yield work, TYPE, STANDARD
-        yield work, IDENTIFIER, Literal(ref.work)
+        yield work, IDENTIFIER, literal(ref.work)
 
 
-DOC_TYPES = {value: URIRef(vocab("document-type", value)) for value in controlled_values("document-type")}
+DOC_TYPES = {value: iri(vocab("document-type", value)) for value in controlled_values("document-type")}
 
 
-def document_type(ref: StandardRef, cell: str) -> URIRef | None:
+def document_type(ref: StandardRef, cell: str) -> ox.NamedNode | None:
     """Amendment or corrigendum by the reference; else the catalogue's type where the vocabulary has it."""
     by_ref = ref.document_type
     if by_ref in ("amendment", "corrigendum"):
@@ -111,29 +156,31 @@ def document_type(ref: StandardRef, cell: str) -> URIRef | None:
     return DOC_TYPES.get(by_ref) if by_ref else None
 
 
-def committee_triples(reference_text: str, bodies: tuple[URIRef, ...], seen: set[str]) -> Iterator[Triple]:
+def committee_triples(
+    reference_text: str, bodies: tuple[ox.NamedNode, ...], seen: set[str]
+) -> Iterator[OxTriple]:
     """A committee the catalogue names (once), typed so that an edition's link to it can be checked."""
     if reference_text in seen:
         return
     seen.add(reference_text)
-    node = URIRef(committee(reference_text))
+    node = committee_node(reference_text)
     yield node, TYPE, TECHNICAL_COMMITTEE
-    yield node, IDENTIFIER, Literal(reference_text)
+    yield node, IDENTIFIER, literal(reference_text)
     for body in bodies:
         yield node, UNIT_OF, body
 
 
-def ics_triples(node: URIRef, cell: str) -> Iterator[Triple]:
+def ics_triples(node: ox.NamedNode, cell: str) -> Iterator[OxTriple]:
     for code in split_list(cell):
         try:
-            yield node, ICS, URIRef(ics(code))
+            yield node, ICS, ics_node(code)
         except ValueError as exc:
             raise CellError(str(exc)) from None
 
 
 def issued(
     ref: StandardRef, cell: str, curated: Mapping[str, str], counts: Counter, check_year: bool = True
-) -> Literal | None:
+) -> ox.Literal | None:
     """The publication date, when it is the document's own.
 
     Left out (and counted) when the catalogue's date is another document's year (a draft, or a supplement
@@ -151,7 +198,7 @@ def issued(
     if known and known != cell and known.startswith(cell):
         counts["dates the curated graph states more precisely"] += 1
         return None
-    return date_literal(cell)
+    return date(cell)
 
 
 @cache
@@ -166,8 +213,18 @@ def curated_dates() -> dict[str, str]:
     return dates
 
 
-def supersession(newer: URIRef, older: URIRef) -> Iterator[Triple]:
-    """Both directions, as the ontology's inverse pair is queried either way."""
+def supersession(
+    newer: ox.NamedNode, older: ox.NamedNode, seen: set[tuple[str, str]] | None = None
+) -> Iterator[OxTriple]:
+    """Both directions, as the ontology's inverse pair is queried either way.
+
+    `seen` holds the pairs already stated: the ISO file states most pairs twice (the older row's
+    ``updated_by``, the newer row's ``obsoletes``), 48k repeated triples the store would only drop."""
+    if seen is not None:
+        pair = (newer.value, older.value)
+        if pair in seen:
+            return
+        seen.add(pair)
     yield newer, SUPERSEDES, older
     yield older, SUPERSEDED_BY, newer
 
@@ -195,6 +252,8 @@ class Index:
     """Committees already described in the second pass."""
     missing_bases: set[str] = field(default_factory=set)
     """Edition slugs of the bases of supplements that have no row of their own (given their identity)."""
+    supersessions: set[tuple[str, str]] = field(default_factory=set)
+    """(newer, older) edition IRIs already stated in the second pass."""
 
     def add(self, line: int, ref: StandardRef | None, score: tuple) -> None:
         if ref is None:

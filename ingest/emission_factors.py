@@ -17,6 +17,9 @@ file for them).
 Licence: CC BY-SA 4.0 (share-alike; the graph of this source stays CC BY-SA 4.0, attributed to the
 OEFDB contributors and Climatiq). The project does not ship the file; this module reads it from
 `shared/data/oefdb-emission-factors` or any folder or URL given to `stdgraph ingest`.
+
+Terms are pyoxigraph's (114k triples, loaded without conversion, as the catalogues do); the typed
+literals (figures, years) are still made by rdflib, so their lexical forms are rdflib's as before.
 """
 
 from __future__ import annotations
@@ -25,14 +28,22 @@ import hashlib
 import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from urllib.parse import quote
 
 import pycountry
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Literal
 
 from stdgraph.namespaces import DCTERMS, RDF, SG, SKOS, XSD, entity, market
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
-from stdgraph.terms import CellError, Triple, evidence_level
+from stdgraph.store import to_ox
+from stdgraph.terms import CellError, OxTriple, evidence_level
+
+
+def _iri(value: object) -> ox.NamedNode:
+    return ox.NamedNode(str(value))
+
 
 FILE = "OpenEmissionFactorsDB.csv"
 COLUMNS = (
@@ -42,14 +53,27 @@ COLUMNS = (
     "data_quality", "contributor", "date_accessed", "description", "source_link",
 )  # fmt: skip
 FIGURES = {
-    "kgCO2e-AR5": SG.kgCO2eAR5,
-    "kgCO2e-AR4": SG.kgCO2eAR4,
-    "kgCO2": SG.kgCO2,
-    "kgCH4": SG.kgCH4,
-    "kgN2O": SG.kgN2O,
-    "kgCO2e-OtherGHGs-AR5": SG.kgCO2eOtherGHGsAR5,
-    "kgCO2e-OtherGHGs-AR4": SG.kgCO2eOtherGHGsAR4,
+    "kgCO2e-AR5": _iri(SG.kgCO2eAR5),
+    "kgCO2e-AR4": _iri(SG.kgCO2eAR4),
+    "kgCO2": _iri(SG.kgCO2),
+    "kgCH4": _iri(SG.kgCH4),
+    "kgN2O": _iri(SG.kgN2O),
+    "kgCO2e-OtherGHGs-AR5": _iri(SG.kgCO2eOtherGHGsAR5),
+    "kgCO2e-OtherGHGs-AR4": _iri(SG.kgCO2eOtherGHGsAR4),
 }
+TYPE, LABEL, DESCRIPTION, SOURCE_DOC = map(
+    _iri, (RDF.type, SKOS.prefLabel, DCTERMS.description, DCTERMS.source)
+)
+EMISSION_FACTOR, ACTIVITY_ID, ACTIVITY_UNIT, SECTOR, CATEGORY = map(
+    _iri, (SG.EmissionFactor, SG.activityId, SG.activityUnit, SG.sector, SG.activityCategory)
+)
+GHG_SCOPE, LCA_ACTIVITY, FACTOR_SOURCE, REGION_CODE, REGION = map(
+    _iri, (SG.ghgScope, SG.lcaActivity, SG.factorSource, SG.regionCode, SG.region)
+)
+YEAR_RELEASED, DATA_YEAR, VALID_FROM, VALID_UNTIL, EVIDENCE_LEVEL = map(
+    _iri, (SG.yearReleased, SG.dataYear, SG.validFromYear, SG.validUntilYear, SG.evidenceLevel)
+)
+SECONDARY = _iri(evidence_level("V*"))  # read in the database, not the publisher
 NOT_SUPPLIED = {"", "not-supplied"}
 LICENCE = "CC-BY-SA-4.0"
 
@@ -75,15 +99,15 @@ _YEAR = re.compile(r"^\d{4}$")
 _YEARS = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
 
-def factor_iri(row: dict[str, str]) -> URIRef:
+def factor_iri(row: dict[str, str]) -> ox.NamedNode:
     """Readable key (source, year, region, activity) plus a hash of what tells repeated keys apart."""
     extra = "\x1f".join(row[c] for c in ("activity_unit", "lca_activity", "name", "scope"))
     digest = hashlib.sha1(extra.encode("utf-8")).hexdigest()[:8]
     key = f"{row['source']} {row['year_released']} {row['region']} {row['activity_id']} {digest}"
-    return URIRef(entity("emission-factor", key))
+    return _iri(entity("emission-factor", key))
 
 
-def figure(cell: str, column: str) -> Literal | None:
+def figure(cell: str, column: str) -> ox.Literal | None:
     """A figure as xsd:decimal (exponents written out), or None where the source gives none."""
     if cell in NOT_SUPPLIED:
         return None
@@ -93,42 +117,51 @@ def figure(cell: str, column: str) -> Literal | None:
         raise CellError(f"{column} {cell!r} is not a number (or 'not-supplied')") from None
     if not value.is_finite():
         raise CellError(f"{column} {cell!r} is not a finite number")
-    return Literal(format(value, "f"), datatype=XSD.decimal)
+    return to_ox(Literal(format(value, "f"), datatype=XSD.decimal))  # type: ignore[return-value]
 
 
-def source_document(cell: str) -> URIRef:
+def source_document(cell: str) -> ox.NamedNode:
     """The publisher's document: one URL, with the characters IRIs forbid (`{`, `}`) percent-encoded."""
     if not _URL.match(cell):
         raise CellError(f"source_link {cell!r} is not one http(s) URL")
-    return URIRef(quote(cell, safe=_IRI_SAFE))
+    try:
+        return _iri(quote(cell, safe=_IRI_SAFE))
+    except ValueError as exc:
+        raise CellError(f"source_link {cell!r} is not a valid IRI ({exc})") from None
 
 
-def year(cell: str, column: str) -> Literal:
+def year(cell: str, column: str) -> ox.Literal:
     if not _YEAR.match(cell):
         raise CellError(f"{column} {cell!r} is not a year (YYYY)")
-    return Literal(cell, datatype=XSD.gYear)
+    return _year(cell)
 
 
-def region_market(code: str) -> URIRef | None:
+@lru_cache(maxsize=1024)
+def _year(cell: str) -> ox.Literal:
+    return to_ox(Literal(cell, datatype=XSD.gYear))  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=1024)
+def region_market(code: str) -> ox.NamedNode | None:
     """The market of an ISO 3166-1 alpha-2 region (or EU); subdivisions, grid areas and GLOBAL have none."""
     if code == "EU" or (len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None):
-        return URIRef(market(code))
+        return _iri(market(code))
     return None
 
 
-def factor_triples(row: dict[str, str]) -> Iterator[Triple]:
+def factor_triples(row: dict[str, str]) -> Iterator[OxTriple]:
     """One row of the database as one emission factor."""
     for column in ("activity_id", "name", "activity_unit", "source", "region", "source_link"):
         if not row[column]:
             raise CellError(f"{column} is blank")
     node = factor_iri(row)
-    yield node, RDF.type, SG.EmissionFactor
-    yield node, SG.activityId, Literal(row["activity_id"])
-    yield node, SKOS.prefLabel, Literal(row["name"], lang="en")
-    yield node, SG.activityUnit, Literal(row["activity_unit"])
-    for column, prop in (("sector", SG.sector), ("category", SG.activityCategory)):
+    yield node, TYPE, EMISSION_FACTOR
+    yield node, ACTIVITY_ID, ox.Literal(row["activity_id"])
+    yield node, LABEL, ox.Literal(row["name"], language="en")
+    yield node, ACTIVITY_UNIT, ox.Literal(row["activity_unit"])
+    for column, prop in (("sector", SECTOR), ("category", CATEGORY)):
         if row[column]:
-            yield node, prop, Literal(row[column])
+            yield node, prop, ox.Literal(row[column])
     figures = [(prop, figure(row[column], column)) for column, prop in FIGURES.items()]
     if all(value is None for _, value in figures):
         raise CellError(f"no figure: every one of {', '.join(FIGURES)} is blank or not-supplied")
@@ -137,24 +170,24 @@ def factor_triples(row: dict[str, str]) -> Iterator[Triple]:
             yield node, prop, value
     for scope in row["scope"].split("|"):
         if scope.strip() not in NOT_SUPPLIED:
-            yield node, SG.ghgScope, Literal(scope.strip())
+            yield node, GHG_SCOPE, ox.Literal(scope.strip())
     if row["lca_activity"] not in NOT_SUPPLIED:
-        yield node, SG.lcaActivity, Literal(row["lca_activity"])
-    yield node, SG.factorSource, Literal(row["source"])
-    yield node, SG.regionCode, Literal(row["region"])
+        yield node, LCA_ACTIVITY, ox.Literal(row["lca_activity"])
+    yield node, FACTOR_SOURCE, ox.Literal(row["source"])
+    yield node, REGION_CODE, ox.Literal(row["region"])
     if (place := region_market(row["region"])) is not None:
-        yield node, SG.region, place
-    yield node, SG.yearReleased, year(row["year_released"], "year_released")
+        yield node, REGION, place
+    yield node, YEAR_RELEASED, year(row["year_released"], "year_released")
     yield from validity_triples(node, row["years_valid"])
     if row["years_calculated_from"] not in NOT_SUPPLIED:
-        yield node, SG.dataYear, year(row["years_calculated_from"], "years_calculated_from")
+        yield node, DATA_YEAR, year(row["years_calculated_from"], "years_calculated_from")
     if row["description"]:
-        yield node, DCTERMS.description, Literal(row["description"], lang="en")
-    yield node, DCTERMS.source, source_document(row["source_link"])
-    yield node, SG.evidenceLevel, evidence_level("V*")  # read in the database, not the publisher
+        yield node, DESCRIPTION, ox.Literal(row["description"], language="en")
+    yield node, SOURCE_DOC, source_document(row["source_link"])
+    yield node, EVIDENCE_LEVEL, SECONDARY
 
 
-def validity_triples(node: URIRef, cell: str) -> Iterator[Triple]:
+def validity_triples(node: ox.NamedNode, cell: str) -> Iterator[OxTriple]:
     """`years_valid`: one year or a range `2019-2021`, in order."""
     if cell in NOT_SUPPLIED:
         return
@@ -164,12 +197,12 @@ def validity_triples(node: URIRef, cell: str) -> Iterator[Triple]:
     first, last = match.group(1), match.group(2) or match.group(1)
     if last < first:
         raise CellError(f"years_valid {cell!r} ends before it starts")
-    yield node, SG.validFromYear, Literal(first, datatype=XSD.gYear)
-    yield node, SG.validUntilYear, Literal(last, datatype=XSD.gYear)
+    yield node, VALID_FROM, _year(first)
+    yield node, VALID_UNTIL, _year(last)
 
 
-def triples(src: SourceInput) -> Iterator[Triple]:
-    seen: dict[URIRef, int] = {}
+def triples(src: SourceInput) -> Iterator[OxTriple]:
+    seen: dict[ox.NamedNode, int] = {}
     for line, row in src.rows(FILE):
         try:
             node = factor_iri(row)

@@ -24,13 +24,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 
 from ingest import _catalogue as cat
 from stdgraph.identifiers import StandardRef
-from stdgraph.namespaces import committee, vocab
+from stdgraph.namespaces import vocab
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
-from stdgraph.terms import CellError, Triple, date_literal, text
+from stdgraph.terms import CellError, OxTriple
 
 PUBLICATIONS = "iec_publications.csv"
 COLUMNS = (
@@ -50,10 +50,10 @@ COLUMNS = (
 HOMEPAGE = "https://github.com/relaton/relaton-data-iec"
 WEBSTORE_PAGE = "https://webstore.iec.ch/publication/{}"
 STATUS = {
-    "PUBLISHED": URIRef(vocab("status", "published")),
-    "REVISED": URIRef(vocab("status", "withdrawn")),
-    "REPLACED": URIRef(vocab("status", "withdrawn")),
-    "WITHDRAWN": URIRef(vocab("status", "withdrawn")),
+    "PUBLISHED": cat.iri(vocab("status", "published")),
+    "REVISED": cat.iri(vocab("status", "withdrawn")),
+    "REPLACED": cat.iri(vocab("status", "withdrawn")),
+    "WITHDRAWN": cat.iri(vocab("status", "withdrawn")),
 }
 
 SOURCE = Source(
@@ -84,7 +84,7 @@ def committee_reference(cell: str) -> str:
     return cell if cell.startswith(("ISO", "IEC")) else f"IEC/{cell}"
 
 
-def committee_bodies(reference: str) -> tuple[URIRef, ...]:
+def committee_bodies(reference: str) -> tuple[ox.NamedNode, ...]:
     if reference.startswith("ISO/IEC"):
         return (cat.ISO, cat.IEC)
     return (cat.ISO,) if reference.startswith("ISO") else (cat.IEC,)
@@ -118,14 +118,14 @@ class Catalogue:
                     if ref.edition_iri not in self.successors[key]:
                         self.successors[key].append(ref.edition_iri)
 
-    def successor(self, ref: StandardRef, obsoleted: str) -> URIRef | None:
+    def successor(self, ref: StandardRef, obsoleted: str) -> ox.NamedNode | None:
         found = [i for i in self.successors.get((ref.work_slug, obsoleted), ()) if i != ref.edition_iri]
         if len(found) == 1:
-            return URIRef(found[0])
+            return cat.iri(found[0])
         self.counts["revised editions without one successor"] += 1
         return None
 
-    def row_triples(self, line: int, row: Mapping[str, str]) -> Iterator[Triple]:
+    def row_triples(self, line: int, row: Mapping[str, str]) -> Iterator[OxTriple]:
         ref = cat.reference(row["reference"])
         if ref is None or not ref.is_edition:
             return
@@ -143,27 +143,29 @@ class Catalogue:
         self.counts["editions"] += 1
         yield from self.edition_triples(row, ref)
 
-    def edition_triples(self, row: Mapping[str, str], ref: StandardRef) -> Iterator[Triple]:
-        node = URIRef(ref.edition_iri)
+    def edition_triples(self, row: Mapping[str, str], ref: StandardRef) -> Iterator[OxTriple]:
+        node = cat.iri(ref.edition_iri)
         yield from cat.edition_identity(ref, self.index.works)
         if cat.lead(ref) == "IEC":
             yield from self.owned_triples(node, ref, row)
         if ref.base is not None:
-            yield node, cat.AMENDS, URIRef(ref.base.edition_iri)
+            yield node, cat.AMENDS, cat.iri(ref.base.edition_iri)
             if not self.index.known(ref.base):
                 self.index.missing_bases.add(ref.base.edition_slug)
                 yield from cat.edition_identity(ref.base, self.index.works)
         if row["committee"]:
             reference = committee_reference(row["committee"])
             yield from cat.committee_triples(reference, committee_bodies(reference), self.index.committees)
-            yield node, cat.COMMITTEE, URIRef(committee(reference))
+            yield node, cat.COMMITTEE, cat.committee_node(reference)
         yield from cat.ics_triples(node, row["ics"])
         revised = row["status"] in ("REVISED", "REPLACED") and row["date_obsoleted"] and plain(ref)
         if revised and (newer := self.successor(ref, row["date_obsoleted"])):
             yield from cat.supersession(newer, node)
 
-    def owned_triples(self, node: URIRef, ref: StandardRef, row: Mapping[str, str]) -> Iterator[Triple]:
-        if title := text(row["title_en"], "en"):
+    def owned_triples(
+        self, node: ox.NamedNode, ref: StandardRef, row: Mapping[str, str]
+    ) -> Iterator[OxTriple]:
+        if title := cat.text(row["title_en"], "en"):
             yield node, cat.TITLE, title
         if doc_type := cat.document_type(ref, row["doctype"]):
             yield node, cat.DOCUMENT_TYPE, doc_type
@@ -172,26 +174,26 @@ class Catalogue:
                 raise CellError(f"status {row['status']!r} is not one of {', '.join(STATUS)}")
             yield node, cat.STATUS, STATUS[row["status"]]
         if row["edition"]:
-            yield node, cat.EDITION_NUMBER, Literal(row["edition"])
+            yield node, cat.EDITION_NUMBER, cat.literal(row["edition"])
         if date := cat.issued(ref, row["date_published"], cat.curated_dates(), self.counts, False):
             yield node, cat.ISSUED, date
         obsoleted = row["date_obsoleted"]
         if obsoleted and row["status"] != "PUBLISHED":
             if obsoleted >= row["date_published"]:
-                yield node, cat.WITHDRAWAL_DATE, date_literal(obsoleted)
+                yield node, cat.WITHDRAWAL_DATE, cat.date(obsoleted)
             else:
                 self.counts["withdrawal dates before publication"] += 1
         for body in cat.publishers(ref):
             yield node, cat.PUBLISHER, body
         if row["webstore_id"].isdigit():
-            yield node, cat.CATALOGUE_URL, URIRef(WEBSTORE_PAGE.format(row["webstore_id"]))
+            yield node, cat.CATALOGUE_URL, cat.iri(WEBSTORE_PAGE.format(row["webstore_id"]))
 
 
 UNDATED_SUPPLEMENT = "supplements of an amendment the catalogue does not date"
 AMBIGUOUS_WORK = "references whose work identifier holds a colon"
 
 
-def triples(src: SourceInput, catalogue: Catalogue | None = None) -> Iterator[Triple]:
+def triples(src: SourceInput, catalogue: Catalogue | None = None) -> Iterator[OxTriple]:
     catalogue = catalogue or Catalogue()
     catalogue.first_pass(src)
     for line, row in src.rows(PUBLICATIONS):

