@@ -363,21 +363,25 @@ def test_a_shape_the_compiler_cannot_run_stops_the_build_by_name(built, tmp_path
 def test_on_disk_the_checks_run_on_the_copy_made_while_streaming(tmp_path: Path, monkeypatch) -> None:
     """A RocksDB store: the staged sources are copied to memory as they stream, the live graphs the build
     keeps are copied after; a violation is filed under its source, a conforming rebuild is swapped in."""
-    import stdgraph.build as build_module
+    import stdgraph.store as store_module
 
     store = OxigraphStore(tmp_path / "store")
     source = make_source(tmp_path)
-    tees = []
-    original = build_module.Mirror.tee
+    copies = []
+    original = store_module._copied
 
-    def counting_tee(self, triples, graph):
-        tees.append(graph)
-        return original(self, triples, graph)
+    def counting_copy(quads, target):
+        copies.append(target)
+        return original(quads, target)
 
-    monkeypatch.setattr(build_module.Mirror, "tee", counting_tee)
-    monkeypatch.setattr(build_module.Mirror, "BATCH", 7)  # several batches per source
+    monkeypatch.setattr(store_module, "_copied", counting_copy)
+    monkeypatch.setattr(store_module, "COPY_BATCH", 7)  # several batches per source
     build(store, sources=[ONTOLOGY, source], overrides={source.name: write_rows(tmp_path / "good", GOOD)})
-    assert tees == [str(ONTOLOGY.graph_iri), str(source.graph_iri)]
+    assert len(copies) == 2 and copies[0] is copies[1]  # both sources, into one in-memory copy
+    for graph_iri in (ONTOLOGY.graph_iri, source.graph_iri):  # new graphs load in place, under their names
+        name = ox.NamedNode(str(graph_iri))
+        on_disk = set(store.oxigraph.quads_for_pattern(None, None, None, name))
+        assert on_disk and set(copies[0].quads_for_pattern(None, None, None, name)) == on_disk
     before = snapshot(store)
     with pytest.raises(BuildError) as info:  # the ontology stays live: read from disk into the copy
         build(
