@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from api import runner as runner_module
 from api.runner import QueryRunner, QueryTimeout
+
+
+def run(main):
+    """`asyncio.run(main())` on a thread of its own: the test may be inside a running loop (a browser
+    session's, under pytest-xdist)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(main())).result()
 
 
 def test_workers_are_kept_between_jobs() -> None:
@@ -18,7 +26,7 @@ def test_workers_are_kept_between_jobs() -> None:
     async def main() -> set[threading.Thread]:
         return {await pool.run(lambda stop: threading.current_thread(), 5) for _ in range(20)}
 
-    threads = asyncio.run(main())  # the Thread objects are held, so a new thread could not reuse one
+    threads = run(main)  # the Thread objects are held, so a new thread could not reuse one
     assert len(threads) <= 2
     assert threading.current_thread() not in threads
 
@@ -35,7 +43,7 @@ def test_a_runaway_job_keeps_its_slot_until_it_ends() -> None:
         release.set()
         return await pool.run(lambda stop: 2, 5)
 
-    assert asyncio.run(main()) == 2
+    assert run(main) == 2
 
 
 def test_the_caller_giving_up_tells_the_job_to_stop() -> None:
@@ -50,7 +58,7 @@ def test_the_caller_giving_up_tells_the_job_to_stop() -> None:
         with pytest.raises(QueryTimeout):
             await pool.run(job, 0.05)
 
-    asyncio.run(main())
+    run(main)
     assert seen.wait(5)
 
 
@@ -61,7 +69,7 @@ def test_errors_reach_the_caller() -> None:
         raise ValueError("bad query")
 
     with pytest.raises(ValueError, match="bad query"):
-        asyncio.run(pool.run(job, 5))
+        run(lambda: pool.run(job, 5))
 
 
 def test_idle_workers_end(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,10 +83,10 @@ def test_idle_workers_end(monkeypatch: pytest.MonkeyPatch) -> None:
     async def main() -> list[int]:
         return list(await asyncio.gather(*(pool.run(job, 5) for _ in range(3))))
 
-    assert asyncio.run(main()) == [1, 1, 1]
+    assert run(main) == [1, 1, 1]
     assert pool._started == 3
     deadline = time.monotonic() + 5
     while pool._started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert pool._started == 0
-    assert asyncio.run(pool.run(lambda stop: 7, 5)) == 7  # a new worker starts for the next job
+    assert run(lambda: pool.run(lambda stop: 7, 5)) == 7  # a new worker starts for the next job
