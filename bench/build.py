@@ -28,8 +28,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
 
 from bench.run import OUT
 
@@ -38,6 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 BUILD_CHILD = r"""
 import json, resource, sys, time
 store_kind, store_path, data_dir, dump_path, names = sys.argv[1:6]
+from collections.abc import Iterable
 from pathlib import Path
 from stdgraph.build import build
 from stdgraph.cli import sources_in
@@ -113,10 +117,13 @@ def run_child(script: str, args: list[str], timeout: float) -> dict[str, Any]:
     return result
 
 
+def quad_line(terms: Iterable[object]) -> str:
+    """Terms as one line to sort and hash, blank node labels blanked (they differ from build to build)."""
+    return " ".join("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in terms)
+
+
 def digest(nquads: Path) -> dict[str, Any]:
     """Per-graph counts and a SHA-256 of the sorted data quads (blank node labels blanked, meta left out)."""
-    import pyoxigraph as ox
-
     from stdgraph.namespaces import META_GRAPH
 
     counts: dict[str, int] = {}
@@ -125,8 +132,7 @@ def digest(nquads: Path) -> dict[str, Any]:
         graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
         counts[graph] = counts.get(graph, 0) + 1
         if graph != str(META_GRAPH):
-            terms = [quad.subject, quad.predicate, quad.object, quad.graph_name]
-            lines.append(" ".join("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in terms))
+            lines.append(quad_line((quad.subject, quad.predicate, quad.object, quad.graph_name)))
     lines.sort()
     sha = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
     return {"graphs": dict(sorted(counts.items())), "sha256": sha}

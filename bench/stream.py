@@ -22,6 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from bench.build import quad_line
 from stdgraph.build import select_sources, source_directory, stream_source
 from stdgraph.cli import sources_in
 from stdgraph.store import OxigraphStore
@@ -30,7 +31,7 @@ from stdgraph.store import OxigraphStore
 def graph_digest(store: OxigraphStore, graph: str) -> str:
     """SHA-256 of the sorted N-Triples of one graph, blank node labels blanked (as `bench.build.digest`)."""
     lines = sorted(
-        " ".join("_:b" if isinstance(t, ox.BlankNode) else str(t) for t in (q.subject, q.predicate, q.object))
+        quad_line((q.subject, q.predicate, q.object))
         for q in store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph))
     )
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()

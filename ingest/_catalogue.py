@@ -33,13 +33,8 @@ from stdgraph.identifiers import IdentifierError, StandardRef, parse
 from stdgraph.namespaces import DCTERMS, ORG, RDF, SG, committee, ics, org, vocab
 from stdgraph.store import to_ox
 from stdgraph.terms import CellError, OxTriple, date_literal, split_list
+from stdgraph.terms import ox_iri as iri
 from stdgraph.vocabulary import controlled_values
-
-
-def iri(value: object) -> ox.NamedNode:
-    """A pyoxigraph IRI from an IRI string or rdflib term (validated by pyoxigraph)."""
-    return ox.NamedNode(str(value))
-
 
 ISO = iri(org("ISO"))
 IEC = iri(org("IEC"))

@@ -39,11 +39,7 @@ from stdgraph.namespaces import DCTERMS, RDF, SG, SKOS, XSD, entity, market
 from stdgraph.sources import DataFile, Source, SourceDataError, SourceInput
 from stdgraph.store import to_ox
 from stdgraph.terms import CellError, OxTriple, evidence_level
-
-
-def _iri(value: object) -> ox.NamedNode:
-    return ox.NamedNode(str(value))
-
+from stdgraph.terms import ox_iri as _iri
 
 FILE = "OpenEmissionFactorsDB.csv"
 COLUMNS = (

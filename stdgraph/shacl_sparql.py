@@ -228,27 +228,31 @@ class CompiledShapes:
 
     checks: list[CompiledCheck] = field(default_factory=list)
     classes: dict[str, str] = field(default_factory=dict)
+    """class IRI -> the placeholder its closure replaces in the query texts."""
     focus_info: dict[str, tuple[tuple[str, ...], bool]] = field(default_factory=dict)
     """focus sub-select -> (its target classes, whether it has targets other than classes)."""
 
+    def _targets(self, check: CompiledCheck) -> tuple[tuple[str, ...], bool] | None:
+        """The check's focus: (its target classes, whether it has other targets); None if unknown."""
+        return next((info for focus, info in self.focus_info.items() if focus in check.query), None)
+
     def needed(self, check: CompiledCheck, present: set[str], subclasses: dict[str, set[str]]) -> bool:
         """False when no focus node can exist: class targets only, and no such class in the focus table."""
-        for focus, (classes, others) in self.focus_info.items():
-            if focus in check.query:
-                return others or any((subclasses.get(c, {c}) | {c}) & present for c in classes)
-        return True
+        targets = self._targets(check)
+        if targets is None:
+            return True
+        classes, others = targets
+        return others or any((subclasses.get(c, {c}) | {c}) & present for c in classes)
 
     def focus_size(
         self, check: CompiledCheck, counts: dict[str, int], subclasses: dict[str, set[str]]
     ) -> int:
         """How many (node, class) rows of the focus table the check's class targets match (0 if unknown)."""
-        for focus, (classes, others) in self.focus_info.items():
-            if focus in check.query and not others:
-                matched = set().union(*(subclasses.get(c, {c}) | {c} for c in classes))
-                return sum(counts.get(c, 0) for c in matched)
-        return 0
-
-    """class IRI -> the placeholder its closure replaces in the query texts."""
+        targets = self._targets(check)
+        if targets is None or targets[1]:
+            return 0
+        matched = set().union(*(subclasses.get(c, {c}) | {c} for c in targets[0]))
+        return sum(counts.get(c, 0) for c in matched)
 
     def queries(
         self, subclasses: dict[str, set[str]], focus_filter: str, focus_graph: str = "<urn:x:none>"
@@ -288,10 +292,10 @@ class _Compiler:
         self.counter = itertools.count()
         self.result = CompiledShapes()
         self.folds: dict[tuple[str, str, str], list[_Folded]] = {}
-        self.members: dict[str, str] = {}
-        """focus sub-select of class targets only -> an expression true when ?this is one of its nodes."""
         """(focus, path, "values" or "counts") -> (shape, component, condition, report fields) of each
         constraint on that path, compiled into one query per key at the end (`emit_folds`)."""
+        self.members: dict[str, str] = {}
+        """focus sub-select of class targets only -> an expression true when ?this is one of its nodes."""
 
     # helpers ---------------------------------------------------------------------------------------
 

@@ -21,6 +21,12 @@ Triple = tuple[Node, Node, Node]
 OxTriple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 """A triple of pyoxigraph terms: what the large sources yield, since the store loads it without conversion."""
 
+
+def ox_iri(value: object) -> ox.NamedNode:
+    """A pyoxigraph IRI from an IRI string or rdflib term (validated by pyoxigraph), for `OxTriple`s."""
+    return ox.NamedNode(str(value))
+
+
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _URL = re.compile(r"^https?://\S+$")
 _SPLIT = re.compile(r"\s+;\s+")
