@@ -119,6 +119,19 @@ class SourceInput:
             raise SourceDataError(f"{path}: not UTF-8 text ({exc.reason})") from None
 
 
+def stream_source(source: Source, directory: Path) -> tuple[SourceInput, Iterator[Triple]]:
+    """A source's triples as they are made, cell errors turned into SourceDataError with file and line."""
+    src_input = SourceInput(source, directory)
+
+    def triples() -> Iterator[Triple]:
+        try:
+            yield from source.triples(src_input)
+        except CellError as exc:
+            raise SourceDataError(f"{source.name}: {exc}") from None
+
+    return src_input, triples()
+
+
 @dataclass
 class LoadedSource:
     """A source read into its own graph, not yet in any store."""

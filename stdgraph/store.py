@@ -197,20 +197,17 @@ def _quads(triples: Iterable[Triple | OxTriple | ox.Triple], graph: ox.NamedNode
             yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
 
 
-COPY_BATCH = 50_000
-
-
-def _copied(quads: Iterable[ox.Quad], store: ox.Store) -> Iterator[ox.Quad]:
-    """The quads, passed on as they come and added to `store` in batches: one Quad object for both
-    stores (a copy made triple by triple beside the stream cost a Triple and a Quad more per triple)."""
-    batch: list[ox.Quad] = []
-    for quad in quads:
-        batch.append(quad)
-        if len(batch) >= COPY_BATCH:
-            store.bulk_extend(batch)
-            batch = []
-        yield quad
-    store.bulk_extend(batch)
+def ox_triples(triples: Iterable[Triple | OxTriple | ox.Triple]) -> Iterator[ox.Triple]:
+    """Any source's triples as `ox.Triple`s, for pyoxigraph's serializer (a build worker's file)."""
+    for triple in triples:
+        if isinstance(triple, ox.Triple):
+            yield triple
+            continue
+        s, p, o = triple
+        if isinstance(p, ox.NamedNode):
+            yield ox.Triple(s, p, o)  # type: ignore[arg-type]
+        else:
+            yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
 
 
 def rdflib_triple(triple: Triple | OxTriple | ox.Triple) -> Triple:
@@ -399,17 +396,13 @@ class OxigraphStore(GraphStore):
             finally:
                 self._bump()
 
-    def _load(
-        self, triples: Iterable[Triple | OxTriple | ox.Triple], target: str, copy_to: ox.Store | None = None
-    ) -> None:
-        """Stream triples into a graph with Oxigraph's bulk loader (not transactional: staging only),
-        and into the same graph of `copy_to` too when given (the build's in-memory copy).
+    def _load(self, triples: Iterable[Triple | OxTriple | ox.Triple], target: str) -> None:
+        """Stream triples into a graph with Oxigraph's bulk loader (not transactional: staging only).
 
         Measured against `Store.extend` (one transaction): as fast in memory, twice as fast on
         RocksDB and a third of the memory, since nothing is held for a commit (bench/RESULTS.md).
         """
-        quads = _quads(triples, ox.NamedNode(target))
-        self._store.bulk_extend(quads if copy_to is None else _copied(quads, copy_to))
+        self._store.bulk_extend(_quads(triples, ox.NamedNode(target)))
 
     def _drop_staging(self, run: str | None = None) -> None:
         """Drop the staging graphs of a run (all runs when None), and the new graphs they loaded in place.
@@ -494,11 +487,16 @@ class Staging(ABC):
     run: str
 
     @abstractmethod
-    def load(
-        self, name: str, triples: Iterable[Triple | OxTriple | ox.Triple], copy_to: ox.Store | None = None
-    ) -> str:
-        """Stream triples into the staging graph of the named graph `name` (and into the same graph of
-        `copy_to`, an in-memory store, when given); returns the staging IRI."""
+    def load(self, name: str, triples: Iterable[Triple | OxTriple | ox.Triple]) -> str:
+        """Stream triples into the staging graph of the named graph `name`; returns the staging IRI."""
+
+    @abstractmethod
+    def reserve(self, name: str) -> str:
+        """The graph that `name`'s new version goes to until the swap (its staging IRI), recorded now."""
+
+    @abstractmethod
+    def load_ntriples(self, name: str, data: Path | bytes) -> None:
+        """N-Triples that stdgraph wrote (pyoxigraph's serializer) into the graph `reserve` gave `name`."""
 
     @abstractmethod
     def add(self, name: str, triples: Iterable[Triple | OxTriple | ox.Triple]) -> str:
@@ -550,9 +548,7 @@ class OxigraphStaging(Staging):
     def _name(self, kind: str) -> str:
         return f"{STAGING_PREFIX}{self.run}/{kind}{len(self.staged) + len(self.helpers)}"
 
-    def load(
-        self, name: str, triples: Iterable[Triple | OxTriple | ox.Triple], copy_to: ox.Store | None = None
-    ) -> str:
+    def reserve(self, name: str) -> str:
         iri = ox.NamedNode(name).value  # validated: it is written into the swap
         if iri in self.staged:
             raise ValueError(f"{iri} is staged twice in one build")
@@ -562,8 +558,20 @@ class OxigraphStaging(Staging):
             staging = iri
             self.store._store.add(ox.Quad(ox.NamedNode(iri), PENDING, ox.Literal(self.run), self.pending))
         self.staged[iri] = staging
-        self.store._load(triples, staging, copy_to)
         return staging
+
+    def load(self, name: str, triples: Iterable[Triple | OxTriple | ox.Triple]) -> str:
+        staging = self.reserve(name)
+        self.store._load(triples, staging)
+        return staging
+
+    def load_ntriples(self, name: str, data: Path | bytes) -> None:
+        """Oxigraph's bulk loader, `lenient` (IRIs not checked again): every term was made by pyoxigraph,
+        which validated it, and written by its serializer."""
+        source = {"path": str(data)} if isinstance(data, Path) else {"input": data}
+        self.store._store.bulk_load(
+            format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(self.staged[name]), lenient=True, **source
+        )
 
     def add(self, name: str, triples: Iterable[Triple | OxTriple | ox.Triple]) -> str:
         staging = self._name("helper")

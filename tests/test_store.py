@@ -158,11 +158,11 @@ def test_a_failed_replacement_leaves_the_store_as_it_was(store: GraphStore, monk
     load = store._load  # type: ignore[attr-defined]
     calls = []
 
-    def fail_on_second(graph: Graph, target: str, *copy_to) -> None:
+    def fail_on_second(graph: Graph, target: str) -> None:
         calls.append(target)
         if len(calls) == 2:
             raise OSError("the disk is full")
-        load(graph, target, *copy_to)
+        load(graph, target)
 
     monkeypatch.setattr(store, "_load", fail_on_second)
     with pytest.raises(OSError, match="disk is full"):
