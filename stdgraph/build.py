@@ -173,7 +173,14 @@ def validate_staged(
             target, union = _in_memory(target, view), True  # the copy holds the view and nothing else
             lap("validation: copy the view to memory")
     try:
-        whole = validate_store(target, view, focus_graphs=list(staged.values()), timings=phases, union=union)
+        whole = validate_store(
+            target,
+            view,
+            focus_graphs=list(staged.values()),
+            timings=phases,
+            union=union,
+            threads=2 if (os.cpu_count() or 1) > 1 else 1,  # each check query releases the GIL: 1.9x
+        )
     except UnsupportedShapeError as exc:
         raise BuildError(f"the store was not changed: {exc}") from None
     if not whole.violations:
@@ -411,21 +418,28 @@ class _Workers:
         )
 
     def results(self) -> Iterator[tuple[str, MadeFile]]:
-        """Each source's outcome as it comes; a worker's error is raised here, as the source's own."""
+        """Each source's outcome as it comes; a worker's error is raised here, as the source's own. The
+        workers are stopped once the last file is made (idle, they would hold their memory)."""
         while self.pending:
             name, outcome = self.done.get()
             self.pending -= 1
             if isinstance(outcome, BaseException):
                 raise outcome
+            if not self.pending:
+                self.stop()
             yield name, outcome
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
     def __enter__(self) -> _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+        self.stop()
 
 
 class _DiskWriter:

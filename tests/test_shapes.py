@@ -187,3 +187,14 @@ def _messages(report: ValidationReport) -> dict[tuple[str, str | None, str], set
         for key in [k for k in found if k[0] == focus and k[2] == component]:
             found[key] |= {str(m) for m in results.objects(result, SH.resultMessage)}
     return found
+
+
+def test_checks_run_on_threads_report_the_same_results_in_the_same_order() -> None:
+    """A build runs the check queries on two threads: every invalid fixture at once, the same report
+    from one thread and from four, result for result."""
+    merged = Graph()
+    for path in _files("invalid"):
+        merged += Graph().parse(path, format="turtle")
+    alone, threaded = validate_graph(merged, threads=1), validate_graph(merged, threads=4)
+    assert len(alone.violations) > len(_files("invalid"))
+    assert _described(threaded) == _described(alone)
