@@ -116,6 +116,14 @@ def build(
         str,
         typer.Option(help="Validation engine: sparql (shapes compiled to SPARQL, default) or pyshacl."),
     ] = "sparql",
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="Worker processes that make the large sources (the ISO and IEC catalogues) beside the "
+            "build (default: 2 on a machine with two cores or more; 0 makes them in this process).",
+        ),
+    ] = None,
 ) -> None:
     """Read the sources, validate them with the shapes, and only then swap them into the store.
 
@@ -134,7 +142,7 @@ def build(
         for name, folder in skipped:
             out.print(f"skipped {name}: no folder {folder}", highlight=False)
     target = open_store(store, False, endpoint, update_endpoint, graph_store)
-    _build_into(target, names, data_dir, overrides, quiet, engine)
+    _build_into(target, names, data_dir, overrides, quiet, engine, workers)
 
 
 def sources_in(data_dir: Path) -> tuple[list[str], list[tuple[str, Path]]]:
@@ -159,14 +167,18 @@ def sources_in(data_dir: Path) -> tuple[list[str], list[tuple[str, Path]]]:
     return names, skipped
 
 
-def _build_into(target, names, data_dir, overrides, quiet: bool, engine: str = "sparql") -> None:
+def _build_into(
+    target, names, data_dir, overrides, quiet: bool, engine: str = "sparql", workers: int | None = None
+) -> None:
     from stdgraph.build import BuildError
     from stdgraph.build import build as run_build
     from stdgraph.sources import SourceDataError
     from stdgraph.store import QueryError
 
     try:
-        report = run_build(target, names, data_dir, overrides, progress=not quiet, engine=engine)
+        report = run_build(
+            target, names, data_dir, overrides, progress=not quiet, engine=engine, workers=workers
+        )
     except SourceDataError as exc:
         raise fail(f"{exc} (the store was not changed)") from None
     except BuildError as exc:
