@@ -119,3 +119,9 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
 def test_build_with_a_bad_input_folder_is_refused(tmp_path: Path) -> None:
     result = run("build", "--store", str(tmp_path / "s"), "--input", "curated-standards", "-q")
     assert result.exit_code == 2 and "NAME=DIR" in result.output
+
+
+def test_build_with_a_negative_worker_count_is_refused(tmp_path: Path) -> None:
+    result = run("build", "--store", str(tmp_path / "s"), "--workers", "-1", "-q")
+    assert result.exit_code == 2 and "--workers" in result.output
+    assert not (tmp_path / "s").exists()
