@@ -328,7 +328,7 @@ def build(
             t0 = time.perf_counter()
             src_input, triples = stream_source(source, directories[source.name])
             name = str(source.graph_iri)
-            if copy is None or writer is None:
+            if copy is None or writer is None:  # an in-memory store: no copy, no writer
                 staged[name] = stage.load(name, triples)
             else:
                 graph = ox.NamedNode(staged[name])
