@@ -2,8 +2,9 @@
 
 `python -m bench.stream --data-dir ../shared/data [--source NAME ...] [--store-kind disk|memory]`
 
-Streams each source (the ones `stdgraph build --data-dir` picks, in its order) into a fresh store exactly as
-`stdgraph.build.build` does before validating (`stream_source`, then `Staging.load`), and prints per source
+Streams each source (the ones `stdgraph build --data-dir` picks, in its order) into a fresh store in one
+process (`stream_source`, then `Staging.load`: what `stdgraph.build.build` does for an in-memory store with
+`workers=0`; an on-disk build streams into memory and writes RocksDB on another thread), and prints per source
 the wall and CPU seconds (`time.process_time`: this process, all threads, so Oxigraph's loader counts), the
 triples, and a SHA-256 of the sorted N-Triples of its graph (blank node labels blanked). Run it on two
 versions of the code (`PYTHONPATH`) to compare their speed and to check that they build the same graphs.
