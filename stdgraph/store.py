@@ -349,6 +349,14 @@ class OxigraphStore(GraphStore):
             raise QueryError("expected a SELECT query")
         return self._rows(solutions)
 
+    def solutions(self, query: str, bindings: Mapping[str, Node | str] | None = None) -> ox.QuerySolutions:
+        """A SELECT's solutions as Oxigraph gives them (read lazily, Oxigraph terms), for the API to write
+        as JSON without making rdflib terms. Read and drop them on the thread that made them."""
+        solutions = self._run(query, bindings)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return solutions
+
     @staticmethod
     def _rows(solutions: ox.QuerySolutions) -> SelectResult:
         variables = [v.value for v in solutions.variables]
