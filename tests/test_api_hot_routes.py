@@ -155,3 +155,29 @@ def test_paging_is_decided_once_per_query_text() -> None:
     for offset in range(3):
         assert nq.paged_sparql(text, 10, offset)[1] is True
     assert nq._pages_itself.cache_info().misses == 1
+
+
+# --- one record's reading ---------------------------------------------------------------------------
+
+
+def test_a_record_reads_each_subject_once(default_store) -> None:
+    from api.resource_common import OnceReader
+    from stdgraph import identifiers
+
+    edition = identifiers.edition_iri("GB/T 24001-2016")
+    work = identifiers.standard_iri("GB/T 24001")
+    iris = [edition, work, "https://example.org/not-in-the-graph"]
+    asked: list[list[str]] = []
+
+    class Counting:
+        def describe(self, wanted):
+            asked.append(list(wanted))
+            return default_store.describe(wanted)
+
+    reader = OnceReader(Counting())  # type: ignore[arg-type]
+    first = reader.describe(iris)
+    again = reader.describe([edition, edition])
+    assert list(first) == list(default_store.describe(iris))
+    assert list(again) == list(default_store.describe([edition]))
+    assert len(first) > 0
+    assert asked == [iris]
