@@ -19,6 +19,7 @@ from api import (
     void,
 )
 from api.backend import oxigraph_of
+from api.hot_routes import HotRoutes
 from api.settings import ApiSettings
 from stdgraph.store import GraphStore
 
@@ -57,4 +58,5 @@ def create_app(store: GraphStore, settings: ApiSettings | None = None, curation=
 
         curation_routes.install(app, curation)
     app.mount("/static", html.static_files(), name="static")
+    app.add_middleware(HotRoutes)  # GET /queries/{name} and /standards/{id} below FastAPI's routing
     return app

@@ -28,6 +28,7 @@ from api.lookup import resolve_standard
 from api.named_queries import queries_of
 from api.resource_common import (
     HANDLED,
+    OnceReader,
     check_params,
     describe,
     failure_response,
@@ -305,6 +306,7 @@ MAPPINGS_AS_OBJECT = "SELECT ?mapping WHERE { ?mapping sg:mappingObject ?x }"
 
 def standard_record(store: GraphStore, request: Request, iri: str, types: tuple[str, ...], base: str) -> dict:
     """Everything the graph says about an edition or a work, each related record with its sources."""
+    store = OnceReader(store)  # type: ignore[assignment]
     facts = read_facts(store, iri, incoming=False)
     is_edition = str(SG.Edition) in types
     work = str(facts.first(SG.editionOf)) if is_edition and facts.first(SG.editionOf) else None

@@ -1,6 +1,8 @@
 """`stdgraph serve` against `oxigraph serve` over HTTP on loopback, in one run, on the same data and queries.
 
-Usage: `python -m bench.serve --graph catalogue|1m|smoke [--requests N] [--clients 1,4] [--lookups N]`.
+Usage: `python -m bench.serve --graph catalogue|1m|smoke [--requests N] [--clients 1,4] [--lookups N]
+[--lookups-only]` (`--lookups-only`: part (b) alone, `stdgraph serve` only, into
+`serve-<graph>-lookups.json`).
 
 - Data. `catalogue`: the store `stdgraph build --data-dir ../shared/data --store bench/out/catalogue-store`
   makes (built here when absent, ~6 minutes; reused after), dumped to N-Quads and loaded into oxigraph's own
@@ -556,10 +558,21 @@ def run(
     repeat: int,
     out: Path = OUT,
     per_query_runs: int = 3,
+    lookups_only: bool = False,
 ) -> dict[str, Any]:
     data = prepare(graph, out)
     store = OxigraphStore(data.store, read_only=True)
     queries, ids = workload(graph, store.oxigraph)
+    if lookups_only:  # (b) alone: stdgraph serve only, for A/B runs of the lookups
+        server = start_stdgraph(data, out)
+        try:
+            result = {"graph": graph, "quads": len(store), "load_average_start": os.getloadavg()}
+            result["lookup"] = lookups(server, store, ids, repeat)
+            result["load_average_end"] = os.getloadavg()
+        finally:
+            server.stop()
+        result["cpus"] = os.cpu_count()
+        return result
     servers = [start_stdgraph(data, out), start_oxigraph(data, out)]
     try:
         kept, rows = check(servers, queries)
@@ -603,8 +616,10 @@ def run(
 
 
 def report(result: dict[str, Any]) -> str:
-    load = ", ".join(f"{x:.2f}" for x in result["load_average_throughput"])
+    load = ", ".join(f"{x:.2f}" for x in result.get("load_average_throughput", result["load_average_end"]))
     lines = [f"{result['graph']}: {result['quads']:,} quads, {result['cpus']} CPUs, load average {load}", ""]
+    if "rows" not in result:
+        return "\n".join(lines + _lookup_report(result))
     lines.append(f"{'query':<28}{'stdgraph rows':>14}{'oxigraph rows':>14}{'sg ms':>9}{'ox ms':>9}  same")
     for r in result["rows"]:
         lines.append(
@@ -630,6 +645,11 @@ def report(result: dict[str, Any]) -> str:
         lines.append(f"{name:<12}{c:>8}{t['requests']:>10}{t['qps']:>10.1f}{t['errors']:>8}")
     for c, ratio in result["throughput_ratio"].items():
         lines.append(f"throughput stdgraph / oxigraph, {c} client(s): {ratio:.2f}")
+    return "\n".join(lines + _lookup_report(result))
+
+
+def _lookup_report(result: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     for kind, lookup in result["lookup"].items():
         lines += ["", f"{'GET ' + kind:<24}{'queries':>8}{'http p50':>10}{'p95':>8}"
                   f"{'in-proc p50':>12}{'raw p50':>9}{'p95':>8}{'ratio':>7}"]  # fmt: skip
@@ -646,7 +666,7 @@ def report(result: dict[str, Any]) -> str:
             f"{lookup['ratio_p50']:>7.2f}"
         )
         lines.append(f"GET {kind}: http p50 / raw p50 {lookup['ratio_p50']:.2f}")
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -659,10 +679,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds the requests are split into")
     parser.add_argument("--lookups", type=int, default=30, help="timed lookups per identifier and path")
     parser.add_argument("--per-query", type=int, default=3, help="runs of each query one at a time")
+    parser.add_argument(
+        "--lookups-only", action="store_true", help="only (b), the lookups (stdgraph serve alone)"
+    )
     args = parser.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
-    result = run(args.graph, args.requests, clients, args.rounds, args.lookups, per_query_runs=args.per_query)
-    (OUT / f"serve-{args.graph}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    result = run(
+        args.graph,
+        args.requests,
+        clients,
+        args.rounds,
+        args.lookups,
+        per_query_runs=args.per_query,
+        lookups_only=args.lookups_only,
+    )
+    name = f"serve-{args.graph}{'-lookups' if args.lookups_only else ''}.json"
+    (OUT / name).write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(report(result))
     return 0
 

@@ -72,6 +72,16 @@ def test_errors_reach_the_caller() -> None:
         run(lambda: pool.run(job, 5))
 
 
+def test_a_jobs_own_timeout_error_is_not_the_time_limit() -> None:
+    pool = QueryRunner(1)
+
+    def job(stop: threading.Event) -> None:
+        raise TimeoutError("the remote endpoint timed out")
+
+    with pytest.raises(TimeoutError, match="remote endpoint"):
+        run(lambda: pool.run(job, 5))
+
+
 def test_idle_workers_end(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner_module, "IDLE_SECONDS", 0.05)
     pool = QueryRunner(3)
