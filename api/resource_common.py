@@ -228,8 +228,5 @@ class OnceReader:
                 out.add((subject, predicate, obj))
         return out
 
-    def select(self, query: str, bindings=None):
-        return self.store.select(query, bindings)
-
     def __getattr__(self, name: str):
         return getattr(self.store, name)

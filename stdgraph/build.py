@@ -35,7 +35,7 @@ from stdgraph.sources import (
     registry,
     stream_source,
 )
-from stdgraph.store import GraphStore, OxigraphStore, Staging, _quads, from_ox
+from stdgraph.store import GraphStore, OxigraphStore, Staging, _quads, from_ox, graph_size
 from stdgraph.terms import Triple
 from stdgraph.validation import ValidationReport, load_context, validate
 
@@ -137,7 +137,7 @@ def validate_staged(
     given, receives the seconds of each step. `copy`, the in-memory store an on-disk build streamed the
     sources into (RocksDB is written from it on another thread; copying the view back out of RocksDB
     took 62 s of the catalogue build), is where the checks then run, under the same graph names (the
-    live graphs the build keeps are copied into it first).
+    live graphs the build keeps are copied into it first); without it the checks run on the store itself.
     """
     phases = phases if phases is not None else {}
     clock = time.perf_counter()
@@ -164,14 +164,11 @@ def validate_staged(
         _in_memory(store.oxigraph, [ox.NamedNode(g) for g in stage.view() if g not in copied], target)
         view = [ox.NamedNode(g) for g in [*stage.view(), context]]
         lap("validation: copy the context and the live graphs kept to memory")
-    else:
+    else:  # an in-memory store: the checks run on it, the context staged beside the view
         context = stage.add("validation-context", load_context())
         view = [ox.NamedNode(g) for g in [*stage.view(), context]]
         lap("validation: stage the context")
         target, union = store.oxigraph, False
-        if store.path is not None:
-            target, union = _in_memory(target, view), True  # the copy holds the view and nothing else
-            lap("validation: copy the view to memory")
     try:
         whole = validate_store(
             target,
@@ -195,16 +192,14 @@ def validate_staged(
     return reports
 
 
-def _in_memory(store: ox.Store, view: list[ox.NamedNode], copy: ox.Store | None = None) -> ox.Store:
-    """A copy of the view in memory (or added to `copy`): the compiled checks run 6x faster there.
+def _in_memory(store: ox.Store, view: list[ox.NamedNode], copy: ox.Store) -> None:
+    """The graphs of `view` copied into `copy`, in memory: the compiled checks run 6x faster there.
 
     Measured on the default build: 18 s of CPU on disk against 2.9 s in memory, copy included; the
     copy holds the whole view (about 350 bytes a triple), the price of checking against all of it.
     """
-    copy = copy if copy is not None else ox.Store()
     for graph in view:
         copy.bulk_extend(store.quads_for_pattern(None, None, None, graph))
-    return copy
 
 
 def _subjects_by_graph(store: ox.Store, graphs: list[str], nodes: set[str]) -> dict[str, set[str]]:
@@ -286,6 +281,7 @@ def build(
     started = time.perf_counter()
     sources = list(sources) if sources is not None else select_sources(names)
     overrides = overrides or {}
+    by_name = {s.name: s for s in sources}
     directories = {s.name: source_directory(s, data_dir, overrides) for s in sources}
     workers = default_workers() if workers is None else workers
     delegated = _delegated(sources, directories) if workers > 0 else set()
@@ -313,7 +309,7 @@ def build(
 
         def record(source: Source, src_input: SourceInput, t0: float) -> None:
             name = str(source.graph_iri)
-            count = _count(copy, staged[name]) if copy is not None else stage.count(name)
+            count = graph_size(copy, staged[name]) if copy is not None else stage.count(name)
             for triple in provenance_graph(source, src_input, count):
                 meta.add(triple)
             results[source.name] = SourceResult(
@@ -336,7 +332,7 @@ def build(
                 writer.put(name, copy, graph)
             record(source, src_input, t0)
         for source_name, done in made.results():
-            source = next(s for s in sources if s.name == source_name)
+            source = by_name[source_name]
             t0 = time.perf_counter()
             bar.update(task, description=f"loading {source_name}")
             src_input = done.source_input(SourceInput(source, directories[source_name]))
@@ -391,12 +387,6 @@ def _delegated(sources: Sequence[Source], directories: dict[str, Path]) -> set[s
 
 def _size(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.iterdir() if p.is_file()) if directory.is_dir() else 0
-
-
-def _count(store: ox.Store, graph: str) -> int:
-    iri = ox.NamedNode(graph).value
-    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-    return int(next(iter(rows))["n"].value)  # type: ignore[index]
 
 
 class _Workers:

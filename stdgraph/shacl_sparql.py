@@ -287,6 +287,11 @@ _Folded = tuple[Node, str, str, dict[str, object]]
 """A constraint waiting to be folded: its shape, component, condition and report fields."""
 
 
+def _bound(condition: str) -> int:
+    """The number of a count condition (`< 2`, `> 0`)."""
+    return int(condition.split()[1])
+
+
 class _Compiler:
     def __init__(self, shapes: Graph) -> None:
         self.g = shapes
@@ -661,32 +666,14 @@ class _Compiler:
 
     def emit_counts(self, focus: str, p: str, entries: list[_Folded]) -> None:
         lone = len(entries) == 1
-        for shape, component, condition, where in entries:
-            bound = int(condition.split()[1])
-            if lone or bound < 0:  # a negative sh:maxCount must not count the focus nodes without values
-                if condition.startswith("<") and bound == 1:
-                    query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?value }} }}"
-                elif condition.startswith("<"):
-                    query = (
-                        f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?value }} }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {condition})"
-                    )
-                else:
-                    query = (
-                        f"SELECT ?this WHERE {{ {focus} ?this {p} ?value }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {condition})"
-                    )
-                    member = self.scan_member(focus, p)
-                    if member:
-                        scan = (
-                            f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?value }} "
-                            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {condition}) }} "
-                            f"FILTER ({member}) }}"
-                        )
-                        self.add(query, shape, component, scan_query=scan, **where)
-                        continue
-                self.add(query, shape, component, **where)
-        folded = [e for e in entries if not lone and int(e[2].split()[1]) >= 0]
+        folded = []
+        for entry in entries:
+            shape, component, condition, where = entry
+            if lone or _bound(condition) < 0:  # a negative sh:maxCount must not count nodes without values
+                query, scan = self.count_query(focus, p, condition)
+                self.add(query, shape, component, scan_query=scan, **where)
+            else:
+                folded.append(entry)
         if not folded:
             return
         flags = [self.var("b") for _ in folded]
@@ -698,6 +685,30 @@ class _Compiler:
         )
         for (shape, component, _, where), f in zip(folded, flags, strict=True):
             self.add(query, shape, component, flag=f[1:], **where)
+
+    def count_query(self, focus: str, p: str, condition: str) -> tuple[str, str | None]:
+        """One count constraint's own query, and its scan form (a maximum on a scannable path only)."""
+        if condition.startswith("<"):
+            if _bound(condition) == 1:
+                return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?value }} }}", None
+            query = (
+                f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?value }} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {condition})"
+            )
+            return query, None
+        query = (
+            f"SELECT ?this WHERE {{ {focus} ?this {p} ?value }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {condition})"
+        )
+        member = self.scan_member(focus, p)
+        if not member:
+            return query, None
+        scan = (
+            f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p} ?value }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {condition}) }} "
+            f"FILTER ({member}) }}"
+        )
+        return query, scan
 
     def sparql_check(self, shape: Node, constraint: Node, focus: str, path: str | None = None) -> None:
         if self.deactivated(constraint):

@@ -194,27 +194,30 @@ def _quads(triples: Iterable[Triple | OxTriple | ox.Triple], graph: ox.NamedNode
     told by its predicate) skip the conversion. A tuple of pyoxigraph terms is the cheapest to load: no
     `ox.Triple` to make and take apart again (half the cost of a quad, measured)."""
     for triple in triples:
-        if isinstance(triple, ox.Triple):
-            yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
-            continue
-        s, p, o = triple
-        if isinstance(p, ox.NamedNode):
-            yield ox.Quad(s, p, o, graph)  # type: ignore[arg-type]
-        else:
-            yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph)  # type: ignore[arg-type]
+        yield ox.Quad(*_ox_terms(triple), graph)  # type: ignore[arg-type]
 
 
 def ox_triples(triples: Iterable[Triple | OxTriple | ox.Triple]) -> Iterator[ox.Triple]:
     """Any source's triples as `ox.Triple`s, for pyoxigraph's serializer (a build worker's file)."""
     for triple in triples:
-        if isinstance(triple, ox.Triple):
-            yield triple
-            continue
-        s, p, o = triple
-        if isinstance(p, ox.NamedNode):
-            yield ox.Triple(s, p, o)  # type: ignore[arg-type]
-        else:
-            yield ox.Triple(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
+        yield triple if isinstance(triple, ox.Triple) else ox.Triple(*_ox_terms(triple))  # type: ignore[arg-type]
+
+
+def _ox_terms(triple: Triple | OxTriple | ox.Triple) -> OxTriple:
+    """The three terms of a triple as pyoxigraph terms, converted only when they are rdflib's."""
+    if isinstance(triple, ox.Triple):
+        return triple.subject, triple.predicate, triple.object  # type: ignore[return-value]
+    s, p, o = triple
+    if isinstance(p, ox.NamedNode):
+        return triple  # type: ignore[return-value]
+    return to_ox(s), to_ox(p), to_ox(o)  # type: ignore[return-value]
+
+
+def graph_size(store: ox.Store, name: str) -> int:
+    """Distinct triples in one named graph of a pyoxigraph store."""
+    iri = ox.NamedNode(name).value  # validated: it is written into the query
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)  # type: ignore[index]
 
 
 def rdflib_triple(triple: Triple | OxTriple | ox.Triple) -> Triple:
@@ -595,11 +598,7 @@ class OxigraphStaging(Staging):
         return staging
 
     def count(self, name: str) -> int:
-        staging = self.staged.get(name) or self.helpers[name]
-        rows = self.store._store.query(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{staging}> {{ ?s ?p ?o }} }}"
-        )
-        return int(next(iter(rows))["n"].value)  # type: ignore[index]
+        return graph_size(self.store._store, self.staged.get(name) or self.helpers[name])
 
     def view(self) -> list[str]:
         replaced = set(self.staged)

@@ -62,6 +62,19 @@ def adoption_rows(src: SourceInput):
         yield from sourced(node, row["source"], row["confidence"])
 
 
+def publishers_source(*triples: tuple) -> Source:
+    """A source of a few given triples, read from no file."""
+    return Source(
+        name="test-publishers",
+        title="t",
+        publisher="tests",
+        homepage="https://example.org/tests",
+        licence="CC0-1.0",
+        files=(),
+        triples=lambda _src: iter(triples),
+    )
+
+
 def make_source(folder: Path) -> Source:
     return Source(
         name="test-adoptions",
@@ -230,16 +243,8 @@ def test_the_pyshacl_engine_refuses_the_same_row(built, tmp_path: Path) -> None:
 def test_sh_class_reads_the_graphs_the_build_leaves_in_place(built, tmp_path: Path) -> None:
     """An edition's publisher typed only by another live graph still counts as a standards body."""
     store, _ = built
-    typed_elsewhere = Source(
-        name="test-publishers",
-        title="t",
-        publisher="tests",
-        homepage="https://example.org/tests",
-        licence="CC0-1.0",
-        files=(),
-        triples=lambda _src: iter(
-            [(URIRef(edition_iri("GB/T 24001-2016")), DCTERMS.publisher, URIRef(org("SAC", "CN")))]
-        ),
+    typed_elsewhere = publishers_source(
+        (URIRef(edition_iri("GB/T 24001-2016")), DCTERMS.publisher, URIRef(org("SAC", "CN")))
     )
     build(store, sources=[typed_elsewhere], progress=False)
     assert store.ask("ASK WHERE { GRAPH ?g { ?e dcterms:publisher ?p } }", {"g": typed_elsewhere.graph_iri})
@@ -408,16 +413,8 @@ def test_on_disk_the_checks_run_on_the_copy_the_sources_stream_into(tmp_path: Pa
         q for q in before.splitlines() if q.endswith(in_graph)
     ]
     edition = URIRef(edition_iri("GB/T 24001-2016"))
-    typed_elsewhere = Source(  # the edition's identifier, work and publisher's type are in the live graph
-        name="test-publishers",
-        title="t",
-        publisher="tests",
-        homepage="https://example.org/tests",
-        licence="CC0-1.0",
-        files=(),
-        triples=lambda _src: iter(
-            [(edition, RDF.type, SG.Edition), (edition, DCTERMS.publisher, URIRef(org("SAC", "CN")))]
-        ),
+    typed_elsewhere = publishers_source(  # the edition's identifier, work and publisher's type: live graph
+        (edition, RDF.type, SG.Edition), (edition, DCTERMS.publisher, URIRef(org("SAC", "CN")))
     )
     build(store, sources=[typed_elsewhere], progress=False)
     assert store.ask("ASK WHERE { GRAPH ?g { ?e dcterms:publisher ?p } }", {"g": typed_elsewhere.graph_iri})
