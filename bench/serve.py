@@ -28,6 +28,13 @@ Usage: `python -m bench.serve --graph catalogue|1m|smoke [--requests N] [--clien
   patterns), replayed raw on pyoxigraph, every term of every row read, without HTTP or JSON; also the same
   GET in process (ASGI, no socket) to show where the time goes. Runs alternate. The ratio of p50s.
 
+- Allocator. Run as a program, the bench restarts itself the way `stdgraph serve` does
+  (`stdgraph.allocator`: on jemalloc where the machine has it, unless `STDGRAPH_ALLOCATOR=system`), so the
+  raw and in-process columns run on the same allocator as the server they are set against. `oxigraph
+  serve` runs as shipped, on glibc's malloc (`LD_PRELOAD` taken out of its environment);
+  `--peer-allocator jemalloc` preloads jemalloc into it too, to show how much of a ratio is the allocator.
+  The allocator each process runs on is read from its `/proc/<pid>/maps` and reported.
+
 Results go to `bench/out/serve-<graph>.json`; the tables are printed.
 """
 
@@ -56,6 +63,7 @@ from bench.engines import PROLOGUE, free_port
 from bench.recognition import summary as stats
 from bench.run import OUT, SIZES
 from bench.workload import BENCH_GRAPH, pick
+from stdgraph import allocator
 from stdgraph.namespaces import PREFIXES
 from stdgraph.queries import named_queries
 from stdgraph.store import OxigraphStore, bind_values
@@ -198,6 +206,9 @@ class Server:
                 raise RuntimeError(f"{name} did not answer within 120 s")
             time.sleep(0.2)
 
+    def allocator(self) -> str:
+        return allocator.in_use(Path(f"/proc/{self.process.pid}/maps"))
+
     def rss_kb(self) -> int:
         with open(f"/proc/{self.process.pid}/status") as status:
             return int(next((line.split()[1] for line in status if line.startswith("VmHWM")), "0"))
@@ -219,12 +230,23 @@ def start_stdgraph(data: Data, logs: Path = OUT) -> Server:
     return Server("stdgraph", args, url, f"{url}/sparql", _env(), logs)
 
 
-def start_oxigraph(data: Data, logs: Path = OUT) -> Server:
+def _peer_env(peer_allocator: str) -> dict[str, str]:
+    """oxigraph serve's environment: this one without the preload (as shipped), or with jemalloc."""
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    library = allocator.find_jemalloc()
+    if peer_allocator == "jemalloc":
+        if library is None:
+            raise RuntimeError(f"--peer-allocator jemalloc: {allocator.LIBRARY} not found")
+        env["LD_PRELOAD"] = str(library)
+    return env
+
+
+def start_oxigraph(data: Data, logs: Path = OUT, peer_allocator: str = "system") -> Server:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     args = [OXIGRAPH, "serve", "--location", str(data.oxigraph), "--bind", f"127.0.0.1:{port}"]
     args += ["--union-default-graph", "--timeout-s", "10"]
-    return Server("oxigraph", args, url, f"{url}/query", logs=logs)
+    return Server("oxigraph", args, url, f"{url}/query", _peer_env(peer_allocator), logs)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -559,6 +581,7 @@ def run(
     out: Path = OUT,
     per_query_runs: int = 3,
     lookups_only: bool = False,
+    peer_allocator: str = "system",
 ) -> dict[str, Any]:
     data = prepare(graph, out)
     store = OxigraphStore(data.store, read_only=True)
@@ -567,13 +590,14 @@ def run(
         server = start_stdgraph(data, out)
         try:
             result = {"graph": graph, "quads": len(store), "load_average_start": os.getloadavg()}
+            result["allocators"] = {"bench": allocator.in_use(), "stdgraph": server.allocator()}
             result["lookup"] = lookups(server, store, ids, repeat)
             result["load_average_end"] = os.getloadavg()
         finally:
             server.stop()
         result["cpus"] = os.cpu_count()
         return result
-    servers = [start_stdgraph(data, out), start_oxigraph(data, out)]
+    servers = [start_stdgraph(data, out), start_oxigraph(data, out, peer_allocator)]
     try:
         kept, rows = check(servers, queries)
         result: dict[str, Any] = {
@@ -582,6 +606,7 @@ def run(
             "rows": rows,
             "workload": [q.label for q in kept],
             "load_average_start": os.getloadavg(),
+            "allocators": {"bench": allocator.in_use(), **{s.name: s.allocator() for s in servers}},
         }
         result["per_query"] = per_query(servers, kept, per_query_runs)
         total = {(s.name, c): [0.0, 0, 0] for s in servers for c in clients}
@@ -617,7 +642,10 @@ def run(
 
 def report(result: dict[str, Any]) -> str:
     load = ", ".join(f"{x:.2f}" for x in result.get("load_average_throughput", result["load_average_end"]))
-    lines = [f"{result['graph']}: {result['quads']:,} quads, {result['cpus']} CPUs, load average {load}", ""]
+    lines = [f"{result['graph']}: {result['quads']:,} quads, {result['cpus']} CPUs, load average {load}"]
+    if "allocators" in result:
+        lines.append("allocators: " + ", ".join(f"{k} {v}" for k, v in result["allocators"].items()))
+    lines.append("")
     if "rows" not in result:
         return "\n".join(lines + _lookup_report(result))
     lines.append(f"{'query':<28}{'stdgraph rows':>14}{'oxigraph rows':>14}{'sg ms':>9}{'ox ms':>9}  same")
@@ -682,6 +710,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lookups-only", action="store_true", help="only (b), the lookups (stdgraph serve alone)"
     )
+    parser.add_argument(
+        "--peer-allocator",
+        choices=allocator.CHOICES,
+        default="system",
+        help="oxigraph serve's allocator: system (as shipped) or jemalloc (preloaded)",
+    )
     args = parser.parse_args(argv)
     clients = [int(c) for c in args.clients.split(",") if c.strip()]
     result = run(
@@ -692,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
         args.lookups,
         per_query_runs=args.per_query,
         lookups_only=args.lookups_only,
+        peer_allocator=args.peer_allocator,
     )
     name = f"serve-{args.graph}{'-lookups' if args.lookups_only else ''}.json"
     (OUT / name).write_text(json.dumps(result, indent=1, ensure_ascii=False))
@@ -700,4 +735,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    allocator.restart_on_jemalloc()  # the bench's own columns on the server's allocator
     sys.exit(main())

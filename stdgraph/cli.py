@@ -28,6 +28,7 @@ app = typer.Typer(
 )
 err = Console(stderr=True, soft_wrap=True)
 out = Console()
+_AS_PROGRAM = False  # set by `main`: this process is the `stdgraph` program, not a test's CliRunner
 
 StoreOption = Annotated[
     Path | None,
@@ -535,6 +536,14 @@ def serve(
     graph_store: GraphStoreOption = None,
 ) -> None:
     """Serve the store over HTTP (read-only SPARQL 1.1 endpoint at /sparql), building it first if empty."""
+    from stdgraph import allocator
+
+    try:
+        if _AS_PROGRAM:
+            allocator.restart_on_jemalloc()  # returns only when jemalloc is in use, off or not found
+        out.print(allocator.describe(), highlight=False)
+    except allocator.AllocatorError as exc:
+        raise fail(str(exc)) from None
     from api.curation import Curation
     from api.server import serve as run_server
     from stdgraph.curation import CurationPaths, curation_dir
@@ -959,5 +968,12 @@ def push(
     )
 
 
-if __name__ == "__main__":  # pragma: no cover
+def main() -> None:
+    """The `stdgraph` program (and `python -m stdgraph.cli`)."""
+    global _AS_PROGRAM
+    _AS_PROGRAM = True
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

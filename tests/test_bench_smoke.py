@@ -226,3 +226,9 @@ def test_the_serve_bench_runs_both_servers_end_to_end_at_smoke_size(tmp_path: Pa
         assert lookup["ratio_p50"] > 0
     assert set(result["per_query"]["medians_ms"]) == set(result["workload"])
     assert "throughput stdgraph / oxigraph, 2 client(s)" in report(result)
+    # the peer runs as shipped; stdgraph serve restarted itself on jemalloc where the machine has it
+    from stdgraph.allocator import find_jemalloc
+
+    expected = "jemalloc" if find_jemalloc() else "system"
+    assert result["allocators"] == {"bench": "system", "stdgraph": expected, "oxigraph": "system"}
+    assert f"stdgraph {expected}, oxigraph system" in report(result)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from stdgraph import allocator
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -59,6 +61,9 @@ def test_serve_builds_an_empty_store_then_answers_on_loopback(tmp_path: Path) ->
         assert response.status_code == 200, response.text
         degrees = {b["d"]["value"] for b in response.json()["results"]["bindings"]}
         assert degrees == {"IDT"}
+        # the server restarted itself (same pid) on jemalloc where the machine has it
+        expected = "jemalloc" if allocator.find_jemalloc() else "system"
+        assert allocator.in_use(Path(f"/proc/{server.pid}/maps")) == expected
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
