@@ -26,7 +26,9 @@ Usage: `python -m bench.serve --graph catalogue|1m|smoke [--requests N] [--clien
   its identifier resolved first), JSON over HTTP, p50 / p95, against the very pyoxigraph calls that request
   makes (recorded from one GET on an in-process app over the same store: the SPARQL texts and the quad
   patterns), replayed raw on pyoxigraph, every term of every row read, without HTTP or JSON; also the same
-  GET in process (ASGI, no socket) to show where the time goes. Runs alternate. The ratio of p50s.
+  GET in process (ASGI, no socket) to show where the time goes, and the HTTP floor: a GET to an empty ASGI
+  app served by uvicorn as `stdgraph serve` serves the API (`bench.http_floor`), over the same kind of
+  connection. Runs alternate. The ratio of p50s.
 
 - Allocator. Run as a program, the bench restarts itself the way `stdgraph serve` does
   (`stdgraph.allocator`: on jemalloc where the machine has it, unless `STDGRAPH_ALLOCATOR=system`), so the
@@ -239,6 +241,13 @@ def _peer_env(peer_allocator: str) -> dict[str, str]:
             raise RuntimeError(f"--peer-allocator jemalloc: {allocator.LIBRARY} not found")
         env["LD_PRELOAD"] = str(library)
     return env
+
+
+def start_floor(logs: Path = OUT) -> Server:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "bench.http_floor", "--port", str(port)]
+    return Server("floor", args, url, f"{url}/", _env(), logs)
 
 
 def start_oxigraph(data: Data, logs: Path = OUT, peer_allocator: str = "system") -> Server:
@@ -502,7 +511,25 @@ def recorded(store: OxigraphStore, path: str, app: InProcess) -> list[tuple]:
     return recorder.calls
 
 
-def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -> dict[str, Any]:
+def _get(connection: http.client.HTTPConnection, path: str) -> bytes:
+    connection.request("GET", path, headers={"Accept": "application/json"})
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path} answered {response.status}: {body[:200]!r}")
+    return body
+
+
+def _connect(server: Server) -> http.client.HTTPConnection:
+    parts = urlsplit(server.url)
+    return http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=60
+    )  # keep-alive; lighter than httpx
+
+
+def lookups(
+    server: Server, store: OxigraphStore, ids: list[str], repeat: int, logs: Path = OUT
+) -> dict[str, Any]:
     """Each lookup over HTTP, against the very pyoxigraph calls it makes replayed raw in process."""
     from api.app import create_app
 
@@ -512,25 +539,21 @@ def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -
     app = InProcess(create_app(store))
     calls = {key: recorded(store, paths[key], app) for key in keys}
     times: dict[tuple[str, str], dict[str, list[float]]] = {
-        key: {"http": [], "raw": [], "in_process": []} for key in keys
+        key: {"http": [], "raw": [], "in_process": [], "floor": []} for key in keys
     }
     sizes = {}
-    host, port = urlsplit(server.url).hostname, urlsplit(server.url).port
-    connection = http.client.HTTPConnection(host, port, timeout=60)  # keep-alive; lighter than httpx
+    floor = start_floor(logs)
+    connection, floor_connection = _connect(server), _connect(floor)
     try:
 
         def over_http(key: tuple[str, str]) -> None:
-            connection.request("GET", paths[key], headers={"Accept": "application/json"})
-            response = connection.getresponse()
-            body = response.read()
-            if response.status != 200:
-                raise RuntimeError(f"GET {paths[key]} answered {response.status}: {body[:200]!r}")
-            sizes[key] = len(body)
+            sizes[key] = len(_get(connection, paths[key]))
 
         runs = {
             "http": over_http,
             "raw": lambda key: replay(raw_store, calls[key]),
             "in_process": lambda key: app.get(paths[key]),  # returns its own time
+            "floor": lambda key: _get(floor_connection, "/"),
         }
         for key in keys:  # warm-up
             for run in runs.values():
@@ -545,6 +568,8 @@ def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -
                     times[key][name].append(own if isinstance(own, float) else took)
     finally:
         connection.close()
+        floor_connection.close()
+        floor.stop()
         app.close()
     out: dict[str, Any] = {}
     for kind in LOOKUPS:
@@ -558,7 +583,7 @@ def lookups(server: Server, store: OxigraphStore, ids: list[str], repeat: int) -
             entries[identifier] = entry
         pooled = {
             name: stats([t for i in ids for t in times[(kind, i)][name]])
-            for name in ("http", "raw", "in_process")
+            for name in ("http", "raw", "in_process", "floor")
         }
         out[kind] = {
             "ids": entries,
@@ -591,7 +616,7 @@ def run(
         try:
             result = {"graph": graph, "quads": len(store), "load_average_start": os.getloadavg()}
             result["allocators"] = {"bench": allocator.in_use(), "stdgraph": server.allocator()}
-            result["lookup"] = lookups(server, store, ids, repeat)
+            result["lookup"] = lookups(server, store, ids, repeat, out)
             result["load_average_end"] = os.getloadavg()
         finally:
             server.stop()
@@ -630,7 +655,7 @@ def run(
             for c in clients
         }
         result["load_average_throughput"] = os.getloadavg()
-        result["lookup"] = lookups(servers[0], store, ids, repeat)
+        result["lookup"] = lookups(servers[0], store, ids, repeat, out)
         result["load_average_end"] = os.getloadavg()
         result["server_vmhwm_kb"] = {s.name: s.rss_kb() for s in servers}
     finally:
@@ -694,6 +719,11 @@ def _lookup_report(result: dict[str, Any]) -> list[str]:
             f"{lookup['ratio_p50']:>7.2f}"
         )
         lines.append(f"GET {kind}: http p50 / raw p50 {lookup['ratio_p50']:.2f}")
+        if "floor" in a:
+            lines.append(
+                f"HTTP floor (an empty ASGI app on uvicorn, same client): p50 {a['floor']['p50_ms']:.2f} ms; "
+                f"http p50 - floor p50 = {a['http']['p50_ms'] - a['floor']['p50_ms']:.2f} ms"
+            )
     return lines
 
 

@@ -224,11 +224,28 @@ def test_the_serve_bench_runs_both_servers_end_to_end_at_smoke_size(tmp_path: Pa
         lookup = result["lookup"][kind]
         assert lookup["ids"] and all(e["queries"] > 0 and e["json_bytes"] > 0 for e in lookup["ids"].values())
         assert lookup["ratio_p50"] > 0
+        assert lookup["all"]["floor"]["n"] == lookup["all"]["http"]["n"] > 0
     assert set(result["per_query"]["medians_ms"]) == set(result["workload"])
     assert "throughput stdgraph / oxigraph, 2 client(s)" in report(result)
+    assert "HTTP floor (an empty ASGI app on uvicorn, same client)" in report(result)
     # the peer runs as shipped; stdgraph serve restarted itself on jemalloc where the machine has it
     from stdgraph.allocator import find_jemalloc
 
     expected = "jemalloc" if find_jemalloc() else "system"
     assert result["allocators"] == {"bench": "system", "stdgraph": expected, "oxigraph": "system"}
     assert f"stdgraph {expected}, oxigraph system" in report(result)
+
+
+def test_the_allocator_bench_runs_both_sides_on_their_allocators(tmp_path: Path) -> None:
+    """`python -m bench.allocator --graph smoke`: the same workload on glibc's malloc and on jemalloc."""
+    from bench.allocator import compare, report
+    from stdgraph.allocator import find_jemalloc
+
+    if find_jemalloc() is None:
+        pytest.skip("libjemalloc2 is not installed (`make install` installs it)")
+    result = compare("smoke", runs=1, out=tmp_path)
+    assert result["allocators"] == {"system": "system", "jemalloc": "jemalloc"}
+    assert result["medians_ms"] and all(
+        m["system"] > 0 and m["jemalloc"] > 0 for m in result["medians_ms"].values()
+    )
+    assert "sum of medians" in report(result)
