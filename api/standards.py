@@ -57,6 +57,7 @@ from api.standard_search import (
 )
 from stdgraph import identifiers
 from stdgraph.namespaces import DCTERMS, RDFS, SG, SKOS
+from stdgraph.queries import NamedQuery
 from stdgraph.store import GraphStore, from_ox
 
 router = APIRouter(tags=["resources"])
@@ -216,9 +217,8 @@ async def list_standards(
 # one standard
 
 
-def _rows(reader: RecordReader, request: Request, name: str, iri: str) -> list[dict]:
-    named = queries_of(request)[name]
-    return reader.rows(named.sparql, {"standard": URIRef(iri)})
+def _rows(reader: RecordReader, queries: dict[str, NamedQuery], name: str, iri: str) -> list[dict]:
+    return reader.rows(queries[name].sparql, {"standard": URIRef(iri)})
 
 
 def _edition_ref(identifier: str, base: str) -> dict:
@@ -341,6 +341,7 @@ def standard_record(store: GraphStore, request: Request, iri: str, types: tuple[
 
     Read in Oxigraph's terms (`RecordReader`), each subject's triples once."""
     reader = RecordReader(store)
+    queries = queries_of(request)
     facts = read_own_facts(reader, iri)
     is_edition = str(SG.Edition) in types
     edition_of = facts.first(_EDITION_OF)
@@ -375,13 +376,13 @@ def standard_record(store: GraphStore, request: Request, iri: str, types: tuple[
             "links": entity_links(work_iri, base),
         }
     editions = [text(e) for e in work_facts.objects(_HAS_EDITION)]
-    adoption_rows = _rows(reader, request, "adoption", iri)
-    adopted_rows = _rows(reader, request, "adopted-by", iri)
-    chain = _rows(reader, request, "supersession", iri) if is_edition else []
-    family = _rows(reader, request, "equivalents", iri) if is_edition else []
-    schemes = _rows(reader, request, "schemes-based-on", iri)
+    adoption_rows = _rows(reader, queries, "adoption", iri)
+    adopted_rows = _rows(reader, queries, "adopted-by", iri)
+    chain = _rows(reader, queries, "supersession", iri) if is_edition else []
+    family = _rows(reader, queries, "equivalents", iri) if is_edition else []
+    schemes = _rows(reader, queries, "schemes-based-on", iri)
     if is_edition and work:
-        schemes += [r for r in _rows(reader, request, "schemes-based-on", work) if r not in schemes]
+        schemes += [r for r in _rows(reader, queries, "schemes-based-on", work) if r not in schemes]
     context_iris = [
         *editions,
         *(text(r["adoption"]) for r in (*adoption_rows, *adopted_rows, *family)),
