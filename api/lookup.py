@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 
 from api.facts import text
 from api.named_queries import ApiError
-from api.resource_common import RecordReader
+from api.resource_common import ox_rows
 from stdgraph import identifiers
 from stdgraph.namespaces import SG, SGID
 from stdgraph.store import GraphStore
@@ -86,7 +86,7 @@ class Resolved:
 def _types(store: GraphStore, iri: str) -> tuple[str, ...]:
     """The entity's classes, read in Oxigraph's terms (no rdflib term made)."""
     try:
-        return tuple(text(r["type"]) for r in RecordReader(store).rows(TYPES, {"x": URIRef(iri)}))  # type: ignore[arg-type]
+        return tuple(text(r["type"]) for r in ox_rows(store, TYPES, {"x": URIRef(iri)}))  # type: ignore[arg-type]
     except ValueError:  # not an IRI Oxigraph accepts
         return ()
 

@@ -209,6 +209,17 @@ def describe(store: GraphStore, iris: Iterable[str | URIRef]) -> Description:
     return store.describe([str(i) for i in dict.fromkeys(iris)])
 
 
+def ox_rows(store: GraphStore, query: str, bindings: Mapping[str, Node]) -> list[dict[str, OxTerm | None]]:
+    """The rows of a SELECT in Oxigraph's terms, each a dict of variable -> term (None where unbound):
+    the embedded store's own terms, another store's rdflib terms converted."""
+    if isinstance(store, OxigraphStore):
+        solutions = store.solutions(query, bindings)
+        names = [v.value for v in solutions.variables]
+        return [dict(zip(names, solution, strict=True)) for solution in solutions]
+    rows = store.select(query, bindings).rows
+    return [{k: None if v is None else to_ox(v) for k, v in row.items()} for row in rows]
+
+
 class Triples:
     """The triples of a few subjects in Oxigraph's terms, keyed by IRI text: subject -> predicate ->
     objects, in the order read, without repeats (what `Description` is to rdflib terms)."""
@@ -241,15 +252,7 @@ class RecordReader:
         self._read: dict[str, dict[str, dict[OxTerm, None]]] = {}
 
     def rows(self, query: str, bindings: Mapping[str, Node]) -> list[dict[str, OxTerm | None]]:
-        """The rows of a SELECT, each a dict of variable -> term (None where unbound)."""
-        if isinstance(self.store, OxigraphStore):
-            solutions = self.store.solutions(query, bindings)
-            names = [v.value for v in solutions.variables]
-            return [dict(zip(names, solution, strict=True)) for solution in solutions]
-        return [
-            {k: None if v is None else to_ox(v) for k, v in row.items()}
-            for row in self.store.select(query, bindings).rows
-        ]
+        return ox_rows(self.store, query, bindings)
 
     def describe(self, iris: Iterable[str]) -> Triples:
         """The triples whose subject is one of `iris`, each subject read from the store once."""
