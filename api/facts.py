@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from api.resource_common import OxTerm, RecordReader, Triples
 from stdgraph import config
 from stdgraph.description import Description
-from stdgraph.namespaces import DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SG, SGG, SGID, SKOS, VOID
-from stdgraph.store import GraphStore
+from stdgraph.namespaces import DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SG, SGG, SGID, SKOS, VOID, XSD
+from stdgraph.store import GraphStore, from_ox
 
 INCOMING_CAP = 200
 
@@ -348,3 +350,129 @@ def facts_json(facts: Facts, base: str) -> dict:
 def property_key(iri: str) -> str:
     """The JSON key of a property: its local name (`acronym`, `prefLabel`, `identifier`)."""
     return local_name(iri)
+
+
+# ---------------------------------------------------------------------------------------------------
+# in Oxigraph's terms: what the `/standards/{id}` record reads (`api.resource_common.RecordReader`)
+
+_XSD_STRING = str(XSD.string)
+_LABEL_IRIS = tuple(str(p) for p in LABEL_PROPERTIES)
+_RDF_TYPE = str(RDF.type)
+
+
+def text(term: OxTerm) -> str:
+    """`str()` of the rdflib term `from_ox` makes of `term`: typed literals in rdflib's lexical form
+    (`01`^^xsd:integer reads `1`), through its cache; IRIs, strings and blank nodes as they are."""
+    if type(term) is ox.Literal and not term.language and term.datatype.value != _XSD_STRING:
+        return str(from_ox(term))
+    return term.value
+
+
+@dataclass
+class OxValue:
+    term: OxTerm
+    graphs: list[str] = field(default_factory=list)
+    label: str | None = None
+
+
+@dataclass
+class OwnFacts:
+    """An entity's own triples (as `read_facts(..., incoming=False)` reads them), by predicate IRI."""
+
+    iri: str
+    values: dict[str, list[OxValue]]
+
+    def objects(self, predicate: str) -> list[OxTerm]:
+        return [v.term for v in self.values.get(predicate, [])]
+
+    def first(self, predicate: str) -> OxTerm | None:
+        found = self.values.get(predicate)
+        return found[0].term if found else None
+
+    def graphs(self) -> list[str]:
+        return sorted({g for values in self.values.values() for v in values for g in v.graphs})
+
+
+def read_own_facts(reader: RecordReader, iri: str) -> OwnFacts:
+    """The entity's triples with their named graphs, each IRI value labelled from its neighbours."""
+    values: dict[str, dict[OxTerm, OxValue]] = {}
+    for row in reader.rows(OWN_FACTS, {"s": URIRef(iri)}):
+        obj = row["o"]
+        value = values.setdefault(row["p"].value, {}).setdefault(obj, OxValue(obj))  # type: ignore[union-attr, arg-type]
+        graph = graph_name(row["g"].value)  # type: ignore[union-attr]
+        if graph not in value.graphs:
+            value.graphs.append(graph)
+    terms = ontology_terms()
+    named = [v for group in values.values() for v in group.values() if type(v.term) is ox.NamedNode]
+    related = {v.term.value for v in named if v.term.value not in terms}
+    related.discard(_RDF_TYPE)
+    neighbours = reader.describe(sorted(related)) if related else Triples()
+    for value in named:
+        value.label = ox_label_for(value.term.value, neighbours)
+    return OwnFacts(iri, {p: list(vs.values()) for p, vs in values.items()})
+
+
+def ox_labels_of(triples: Triples, subject: str) -> dict[str, str]:
+    """`labels_of` on triples in Oxigraph's terms."""
+    for prop in _LABEL_IRIS:
+        found: dict[str, str] = {}
+        for value in triples.objects(subject, prop):
+            if type(value) is ox.Literal:
+                found.setdefault(value.language or "", text(value))
+        if found:
+            return found
+    return {}
+
+
+def ox_label_for(iri: str, triples: Triples) -> str:
+    term = ontology_terms().get(iri)
+    if term:
+        return term.en
+    return best_label(ox_labels_of(triples, iri), local_name(iri))
+
+
+def ox_literal_json(value: ox.Literal) -> dict:
+    """`literal_json` of the same literal made an rdflib term."""
+    out: dict = {"value": text(value)}
+    if value.language:
+        out["lang"] = value.language
+    elif value.datatype.value != _XSD_STRING:
+        out["datatype"] = curie(value.datatype.value)
+    return out
+
+
+def ox_value_json(value: OxValue, base: str) -> dict:
+    """`term_json` of a value in Oxigraph's terms."""
+    term = value.term
+    if type(term) is ox.Literal:
+        out = ox_literal_json(term)
+    else:
+        out = {"iri": term.value}
+        if value.label:
+            out["label"] = value.label
+        links = entity_links(term.value, base)
+        if links:
+            out["links"] = links
+    if value.graphs:
+        out["graphs"] = value.graphs
+    return out
+
+
+def ox_source_json(term: OxTerm) -> dict:
+    return {"url": term.value} if type(term) is ox.NamedNode else {"reference": text(term)}
+
+
+def ox_provenance_json(facts: OwnFacts) -> dict:
+    """`provenance_json` of facts in Oxigraph's terms."""
+    out: dict = {
+        "sources": [ox_source_json(s) for s in facts.objects(_SOURCE)],
+        "graphs": facts.graphs(),
+    }
+    level = facts.first(_EVIDENCE)
+    if level is not None:
+        out["evidence"] = local_name(text(level))
+    return out
+
+
+_SOURCE = str(DCTERMS.source)
+_EVIDENCE = str(SG.evidenceLevel)

@@ -16,7 +16,9 @@ from urllib.parse import unquote
 
 from rdflib import Literal, URIRef
 
+from api.facts import text
 from api.named_queries import ApiError
+from api.resource_common import ox_rows
 from stdgraph import identifiers
 from stdgraph.namespaces import SG, SGID
 from stdgraph.store import GraphStore
@@ -82,8 +84,9 @@ class Resolved:
 
 
 def _types(store: GraphStore, iri: str) -> tuple[str, ...]:
+    """The entity's classes, read in Oxigraph's terms (no rdflib term made)."""
     try:
-        return tuple(str(r["type"]) for r in store.select(TYPES, {"x": URIRef(iri)}).rows)
+        return tuple(text(r["type"]) for r in ox_rows(store, TYPES, {"x": URIRef(iri)}))  # type: ignore[arg-type]
     except ValueError:  # not an IRI Oxigraph accepts
         return ()
 

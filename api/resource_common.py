@@ -13,22 +13,26 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
+import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from api.conneg import NotAcceptable, UnknownFormat, accept_rank, parse_accept
 from api.named_queries import ApiError, _integer, error
 from api.runner import QueryTimeout
 from stdgraph.description import Description
 from stdgraph.namespaces import PREFIXES
-from stdgraph.store import GraphStore, QueryError
+from stdgraph.store import GraphStore, OxigraphStore, QueryError, to_ox
 
 T = TypeVar("T")
+OxTerm = ox.NamedNode | ox.Literal | ox.BlankNode
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 200
@@ -82,8 +86,13 @@ def pick_format(
 
 def resource_format(request: Request) -> str:
     """json, jsonld, turtle, ntriples or rdfxml for a resource request; a browser gets json."""
-    accept = request.headers.get("accept")
-    format_param = request.query_params.get("format")
+    return _resource_format(request.headers.get("accept"), request.query_params.get("format"))
+
+
+@lru_cache(maxsize=256)
+def _resource_format(accept: str | None, format_param: str | None) -> str:
+    """A pure function of two strings that recur from request to request, so its answers are kept
+    (parsing and ranking an Accept header: ~14 µs a request); a refusal raises each time."""
     if not format_param and accept:
         exact = {f"{r.type}/{r.subtype}": r.q for r in parse_accept(accept)}
         if exact.get("text/html", 0) > 0:
@@ -200,33 +209,69 @@ def describe(store: GraphStore, iris: Iterable[str | URIRef]) -> Description:
     return store.describe([str(i) for i in dict.fromkeys(iris)])
 
 
-class OnceReader:
-    """A store as one record reads it: `describe` reads each subject's triples once per record.
+def ox_rows(store: GraphStore, query: str, bindings: Mapping[str, Node]) -> list[dict[str, OxTerm | None]]:
+    """The rows of a SELECT in Oxigraph's terms, each a dict of variable -> term (None where unbound):
+    the embedded store's own terms, another store's rdflib terms converted."""
+    if isinstance(store, OxigraphStore):
+        solutions = store.solutions(query, bindings)
+        names = [v.value for v in solutions.variables]
+        return [dict(zip(names, solution, strict=True)) for solution in solutions]
+    rows = store.select(query, bindings).rows
+    return [{k: None if v is None else to_ox(v) for k, v in row.items()} for row in rows]
 
-    A record meets some entities more than once: a standard's publisher and its source pages are the
-    neighbours of both the edition and its work, and the edition is among its work's editions. Their
-    triples are read from the store the first time and taken from what was read after that (for
-    `/standards/{id}` at 1M, 3 of ~17 quad patterns a record). Nothing outlives the record: this is the
-    request's own reading, not a cache of the store. Everything else goes to the store.
+
+class Triples:
+    """The triples of a few subjects in Oxigraph's terms, keyed by IRI text: subject -> predicate ->
+    objects, in the order read, without repeats (what `Description` is to rdflib terms)."""
+
+    def __init__(self, index: dict[str, dict[str, dict[OxTerm, None]]] | None = None) -> None:
+        self._index = index if index is not None else {}
+
+    def objects(self, subject: str, predicate: str) -> Iterable[OxTerm]:
+        return self._index.get(subject, {}).get(predicate, ())
+
+    def value(self, subject: str, predicate: str) -> OxTerm | None:
+        """One object of (subject, predicate), the first read, or None."""
+        return next(iter(self.objects(subject, predicate)), None)
+
+
+class RecordReader:
+    """A store as one record reads it, in Oxigraph's terms: SELECT rows and the triples of subjects.
+
+    On the embedded store the terms are Oxigraph's own (another store's rdflib terms are converted):
+    turning every term of a record's few hundred into an rdflib term, then reading those back, was half of
+    the Python of `/standards/{id}`. Each subject's triples are read once per record: a standard's
+    publisher and source pages are the neighbours of both the edition and its work, and the edition is
+    among its work's editions (at 1M, 3 of ~17 quad patterns a record). Nothing outlives the record: this
+    is the request's own reading, not a cache of the store.
     """
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self._described: dict[str, list[tuple]] = {}
+        self._ox = store.oxigraph if isinstance(store, OxigraphStore) else None
+        self._read: dict[str, dict[str, dict[OxTerm, None]]] = {}
 
-    def describe(self, iris: Iterable[str]) -> Description:
-        iris = list(dict.fromkeys(str(i) for i in iris))
-        missing = [i for i in iris if i not in self._described]
-        if missing:
+    def rows(self, query: str, bindings: Mapping[str, Node]) -> list[dict[str, OxTerm | None]]:
+        return ox_rows(self.store, query, bindings)
+
+    def describe(self, iris: Iterable[str]) -> Triples:
+        """The triples whose subject is one of `iris`, each subject read from the store once."""
+        iris = list(dict.fromkeys(iris))
+        missing = [i for i in iris if i not in self._read]
+        if self._ox is not None:
+            for iri in missing:
+                quads = self._ox.quads_for_pattern(ox.NamedNode(iri), None, None, None)
+                self._read[iri] = _by_predicate((q.predicate, q.object) for q in quads)
+        elif missing:
             fresh = self.store.describe(missing)
             for iri in missing:
-                self._described[iri] = list(fresh.predicate_objects(URIRef(iri)))
-        out = Description()
-        for iri in iris:
-            subject = URIRef(iri)
-            for predicate, obj in self._described[iri]:
-                out.add((subject, predicate, obj))
-        return out
+                pairs = fresh.predicate_objects(URIRef(iri))
+                self._read[iri] = _by_predicate((to_ox(p), to_ox(o)) for p, o in pairs)
+        return Triples({iri: self._read[iri] for iri in iris})
 
-    def __getattr__(self, name: str):
-        return getattr(self.store, name)
+
+def _by_predicate(pairs: Iterable[tuple[OxTerm, OxTerm]]) -> dict[str, dict[OxTerm, None]]:
+    found: dict[str, dict[OxTerm, None]] = {}
+    for predicate, obj in pairs:
+        found.setdefault(predicate.value, {})[obj] = None
+    return found

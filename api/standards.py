@@ -14,21 +14,26 @@ from fastapi.responses import Response
 from rdflib import Graph, URIRef
 
 from api.facts import (
-    Facts,
+    OwnFacts,
     best_label,
     entity_links,
     labels_of,
     local_name,
-    provenance_json,
-    read_facts,
+    ox_provenance_json,
+    ox_source_json,
+    ox_value_json,
+    read_own_facts,
     source_json,
     term_json,
+    text,
 )
 from api.lookup import resolve_standard
 from api.named_queries import queries_of
 from api.resource_common import (
     HANDLED,
-    OnceReader,
+    OxTerm,
+    RecordReader,
+    Triples,
     check_params,
     describe,
     failure_response,
@@ -51,8 +56,9 @@ from api.standard_search import (
     text_search,
 )
 from stdgraph import identifiers
-from stdgraph.namespaces import DCTERMS, SG, SKOS
-from stdgraph.store import GraphStore
+from stdgraph.namespaces import DCTERMS, RDFS, SG, SKOS
+from stdgraph.queries import NamedQuery
+from stdgraph.store import GraphStore, from_ox
 
 router = APIRouter(tags=["resources"])
 
@@ -211,9 +217,8 @@ async def list_standards(
 # one standard
 
 
-def _rows(store: GraphStore, request: Request, name: str, iri: str) -> list[dict]:
-    named = queries_of(request)[name]
-    return store.select(named.sparql, {"standard": URIRef(iri)}).rows
+def _rows(reader: RecordReader, queries: dict[str, NamedQuery], name: str, iri: str) -> list[dict]:
+    return reader.rows(queries[name].sparql, {"standard": URIRef(iri)})
 
 
 def _edition_ref(identifier: str, base: str) -> dict:
@@ -227,74 +232,65 @@ def _edition_ref(identifier: str, base: str) -> dict:
     return out
 
 
-def _adoptions(rows: list[dict], other: str, context: Graph, base: str) -> list[dict]:
+def _adoptions(rows: list[dict], context: Triples, base: str) -> list[dict]:
     """Rows of adoption.rq / adopted-by.rq (one per source) grouped into one record per adoption."""
     records: dict[str, dict] = {}
     for row in rows:
-        key = str(row["adoption"])
+        key = text(row["adoption"])
         record = records.get(key)
         if record is None:
             record = {
-                "adopting": _edition_ref(str(row["adopting"]), base),
-                "adopted": _edition_ref(str(row["adopted"]), base),
-                "degree": str(row["degree"]),
-                "evidence": str(row["evidence"]) if row["evidence"] is not None else None,
+                "adopting": _edition_ref(text(row["adopting"]), base),
+                "adopted": _edition_ref(text(row["adopted"]), base),
+                "degree": text(row["degree"]),
+                "evidence": text(row["evidence"]) if row["evidence"] is not None else None,
                 "sources": [],
                 "iri": key,
                 "links": entity_links(key, base),
             }
-            comment = context.value(URIRef(key), SKOS.note) or context.value(
-                URIRef(key), URIRef("http://www.w3.org/2000/01/rdf-schema#comment")
-            )
+            note = context.value(key, _NOTE)
+            comment = note if _text_or(note, "") else context.value(key, _COMMENT)
             if comment is not None:
-                record["comment"] = str(comment)
+                record["comment"] = text(comment)
             records[key] = record
-        source = source_json(row["source"])
+        source = ox_source_json(row["source"])
         if source not in record["sources"]:
             record["sources"].append(source)
     return list(records.values())
 
 
-def _provenance(context: Graph, iri: str) -> dict:
-    node = URIRef(iri)
-    out: dict = {"sources": [source_json(s) for s in context.objects(node, DCTERMS.source)]}
-    level = context.value(node, SG.evidenceLevel)
+def _provenance(context: Triples, iri: str) -> dict:
+    out: dict = {"sources": [ox_source_json(s) for s in context.objects(iri, _SOURCE)]}
+    level = context.value(iri, _EVIDENCE)
     if level is not None:
-        out["evidence"] = local_name(str(level))
+        out["evidence"] = local_name(text(level))
     return out
 
 
-def _refs(facts: Facts, prop: URIRef, base: str) -> list[dict]:
-    return [term_json(v, base) for v in facts.values.get(str(prop), [])]
+def _refs(facts: OwnFacts, prop: str, base: str) -> list[dict]:
+    return [ox_value_json(v, base) for v in facts.values.get(prop, [])]
 
 
-def _mappings(store: GraphStore, iris: Iterable[str], context_of, base: str) -> list[dict]:
+def _mappings(reader: RecordReader, iris: Iterable[str], base: str) -> list[dict]:
     found: list[str] = []
     for iri in iris:
         for query in (MAPPINGS_AS_SUBJECT, MAPPINGS_AS_OBJECT):
-            found += [str(r["mapping"]) for r in store.select(query, {"x": URIRef(iri)}).rows]
+            found += [text(r["mapping"]) for r in reader.rows(query, {"x": URIRef(iri)})]  # type: ignore[arg-type]
     found = list(dict.fromkeys(found))
     if not found:
         return []
-    graph = describe(store, found)
+    graph = reader.describe(found)
     out = []
     for mapping in found:
-        node = URIRef(mapping)
         record: dict = {"iri": mapping, "links": entity_links(mapping, base)}
-        for key, prop in (
-            ("subject", SG.mappingSubject),
-            ("object", SG.mappingObject),
-            ("predicate", SG.mappingPredicate),
-            ("justification", SG.mappingJustification),
-            ("lifecycle", SG.lifecycleStatus),
-        ):
-            value = graph.value(node, prop)
+        for key, prop in MAPPING_TEXTS:
+            value = graph.value(mapping, prop)
             if value is not None:
-                record[key] = str(value)
-        for key, prop in (("confidence", SG.mappingConfidence), ("negated", SG.negated)):
-            value = graph.value(node, prop)
+                record[key] = text(value)
+        for key, prop in MAPPING_VALUES:
+            value = graph.value(mapping, prop)
             if value is not None:
-                record[key] = value.toPython()
+                record[key] = from_ox(value).toPython()  # type: ignore[union-attr]
         record.update(_provenance(graph, mapping))
         out.append(record)
     return out
@@ -302,138 +298,169 @@ def _mappings(store: GraphStore, iris: Iterable[str], context_of, base: str) -> 
 
 MAPPINGS_AS_SUBJECT = "SELECT ?mapping WHERE { ?mapping sg:mappingSubject ?x }"
 MAPPINGS_AS_OBJECT = "SELECT ?mapping WHERE { ?mapping sg:mappingObject ?x }"
-
-
-def standard_record(store: GraphStore, request: Request, iri: str, types: tuple[str, ...], base: str) -> dict:
-    """Everything the graph says about an edition or a work, each related record with its sources."""
-    store = OnceReader(store)  # type: ignore[assignment]
-    facts = read_facts(store, iri, incoming=False)
-    is_edition = str(SG.Edition) in types
-    work = str(facts.first(SG.editionOf)) if is_edition and facts.first(SG.editionOf) else None
-    record: dict = {
-        "id": str(facts.first(DCTERMS.identifier) or local_name(iri)),
-        "iri": iri,
-        "kind": "edition" if is_edition else "standard",
-        "title": {t.language or "": str(t) for t in facts.objects(DCTERMS.title)},
-    }
-    for key, prop in (("status", SG.status), ("type", SG.documentType)):
-        value = facts.first(prop)
-        if value is not None:
-            record[key] = local_name(str(value))
+# Predicates as IRI text: what `OwnFacts` and `Triples` are keyed by.
+_IDENTIFIER, _TITLE, _SOURCE = str(DCTERMS.identifier), str(DCTERMS.title), str(DCTERMS.source)
+_STATUS, _EVIDENCE, _EDITION_OF = str(SG.status), str(SG.evidenceLevel), str(SG.editionOf)
+_HAS_EDITION, _NOTE, _COMMENT = str(SG.hasEdition), str(SKOS.note), str(RDFS.comment)
+MAPPING_TEXTS = tuple(
+    (key, str(prop))
+    for key, prop in (
+        ("subject", SG.mappingSubject),
+        ("object", SG.mappingObject),
+        ("predicate", SG.mappingPredicate),
+        ("justification", SG.mappingJustification),
+        ("lifecycle", SG.lifecycleStatus),
+    )
+)
+MAPPING_VALUES = (("confidence", str(SG.mappingConfidence)), ("negated", str(SG.negated)))
+RECORD_NAMES = (("status", str(SG.status)), ("type", str(SG.documentType)))
+RECORD_TEXTS = tuple(
+    (key, str(prop))
     for key, prop in (
         ("issued", DCTERMS.issued),
         ("implemented", SG.implementationDate),
         ("withdrawn", SG.withdrawalDate),
         ("stage", SG.stageCode),
         ("edition_number", SG.editionNumber),
-    ):
-        value = facts.first(prop)
-        if value is not None:
-            record[key] = str(value)
+    )
+)
+RECORD_REFS = tuple(
+    (key, str(prop))
     for key, prop in (
         ("publisher", DCTERMS.publisher),
         ("committee", SG.committee),
         ("ics", SG.ics),
         ("amends", SG.amends),
         ("catalogue", SG.catalogueURL),
-    ):
+    )
+)
+
+
+def standard_record(store: GraphStore, request: Request, iri: str, types: tuple[str, ...], base: str) -> dict:
+    """Everything the graph says about an edition or a work, each related record with its sources.
+
+    Read in Oxigraph's terms (`RecordReader`), each subject's triples once."""
+    reader = RecordReader(store)
+    queries = queries_of(request)
+    facts = read_own_facts(reader, iri)
+    is_edition = str(SG.Edition) in types
+    edition_of = facts.first(_EDITION_OF)
+    work = text(edition_of) if is_edition and edition_of is not None else None
+    identifier = facts.first(_IDENTIFIER)
+    record: dict = {
+        "id": _text_or(identifier, local_name(iri)),
+        "iri": iri,
+        "kind": "edition" if is_edition else "standard",
+        "title": {t.language or "": text(t) for t in facts.objects(_TITLE)},  # type: ignore[union-attr]
+    }
+    for key, prop in RECORD_NAMES:
+        value = facts.first(prop)
+        if value is not None:
+            record[key] = local_name(text(value))
+    for key, prop in RECORD_TEXTS:
+        value = facts.first(prop)
+        if value is not None:
+            record[key] = text(value)
+    for key, prop in RECORD_REFS:
         record[key] = _refs(facts, prop, base)
-    comments = [str(c) for c in facts.objects(URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))]
+    comments = [text(c) for c in facts.objects(_COMMENT)]
     if comments:
         record["comments"] = comments
-    record.update(provenance_json(facts))
+    record.update(ox_provenance_json(facts))
     work_iri = work if is_edition else iri
-    work_facts = read_facts(store, work_iri, incoming=False) if work and work != iri else facts
+    work_facts = read_own_facts(reader, work_iri) if work and work != iri else facts
     if work_iri:
         record["work"] = {
-            "id": str(work_facts.first(DCTERMS.identifier) or local_name(work_iri)),
+            "id": _text_or(work_facts.first(_IDENTIFIER), local_name(work_iri)),
             "iri": work_iri,
             "links": entity_links(work_iri, base),
         }
-    editions = [str(e) for e in work_facts.objects(SG.hasEdition)]
-    adoption_rows = _rows(store, request, "adoption", iri)
-    adopted_rows = _rows(store, request, "adopted-by", iri)
-    chain = _rows(store, request, "supersession", iri) if is_edition else []
-    family = _rows(store, request, "equivalents", iri) if is_edition else []
-    schemes = _rows(store, request, "schemes-based-on", iri)
+    editions = [text(e) for e in work_facts.objects(_HAS_EDITION)]
+    adoption_rows = _rows(reader, queries, "adoption", iri)
+    adopted_rows = _rows(reader, queries, "adopted-by", iri)
+    chain = _rows(reader, queries, "supersession", iri) if is_edition else []
+    family = _rows(reader, queries, "equivalents", iri) if is_edition else []
+    schemes = _rows(reader, queries, "schemes-based-on", iri)
     if is_edition and work:
-        schemes += [r for r in _rows(store, request, "schemes-based-on", work) if r not in schemes]
+        schemes += [r for r in _rows(reader, queries, "schemes-based-on", work) if r not in schemes]
     context_iris = [
         *editions,
-        *(str(r["adoption"]) for r in (*adoption_rows, *adopted_rows, *family)),
-        *(str(r["edition"]) for r in chain),
-        *(str(r["scheme"]) for r in schemes),
+        *(text(r["adoption"]) for r in (*adoption_rows, *adopted_rows, *family)),
+        *(text(r["edition"]) for r in chain),
+        *(text(r["scheme"]) for r in schemes),
     ]
-    context = describe(store, context_iris) if context_iris else Graph()
-    record["editions"] = sorted(
-        (
-            {
-                "id": str(context.value(URIRef(e), DCTERMS.identifier) or local_name(e)),
-                "iri": e,
-                **(
-                    {"status": local_name(str(context.value(URIRef(e), SG.status)))}
-                    if context.value(URIRef(e), SG.status) is not None
-                    else {}
-                ),
-                **_provenance(context, e),
-                "links": entity_links(e, base),
-            }
-            for e in editions
-        ),
-        key=lambda ed: ed["id"],
-    )
-    record["adopts"] = _adoptions(adoption_rows, "adopted", context, base)
-    record["adopted_by"] = _adoptions(adopted_rows, "adopting", context, base)
+    context = reader.describe(context_iris) if context_iris else Triples()
+    record["editions"] = sorted((_edition(context, e, base) for e in editions), key=lambda ed: ed["id"])
+    record["adopts"] = _adoptions(adoption_rows, context, base)
+    record["adopted_by"] = _adoptions(adopted_rows, context, base)
     record["equivalents"] = _family(family, context, base)
-    record["mappings"] = _mappings(store, [iri, *([work] if work else [])], context, base)
+    record["mappings"] = _mappings(reader, [iri, *([work] if work else [])], base)
     record["supersession"] = {
         direction: [
             {
-                "id": str(r["identifier"]),
-                "iri": str(r["edition"]),
-                **({"issued": str(r["issued"])} if r["issued"] is not None else {}),
-                **_provenance(context, str(r["edition"])),
-                "links": entity_links(str(r["edition"]), base),
+                "id": text(r["identifier"]),
+                "iri": text(r["edition"]),
+                **({"issued": text(r["issued"])} if r["issued"] is not None else {}),
+                **_provenance(context, text(r["edition"])),
+                "links": entity_links(text(r["edition"]), base),
             }
             for r in chain
-            if str(r["direction"]) == direction
+            if text(r["direction"]) == direction
         ]
         for direction in ("earlier", "later")
     }
     record["schemes"] = [
         {
-            "name": str(r["name"]),
-            "iri": str(r["scheme"]),
-            **({"type": str(r["type"])} if r["type"] is not None else {}),
-            **_provenance(context, str(r["scheme"])),
-            "links": entity_links(str(r["scheme"]), base),
+            "name": text(r["name"]),
+            "iri": text(r["scheme"]),
+            **({"type": text(r["type"])} if r["type"] is not None else {}),
+            **_provenance(context, text(r["scheme"])),
+            "links": entity_links(text(r["scheme"]), base),
         }
-        for r in {str(r["scheme"]): r for r in schemes}.values()
+        for r in {text(r["scheme"]): r for r in schemes}.values()
     ]
     record["links"] = entity_links(iri, base)
     return record
 
 
-def _family(rows: list[dict], context: Graph, base: str) -> dict:
+def _text_or(term: OxTerm | None, fallback: str) -> str:
+    """`str(term or fallback)` as it read with rdflib terms, where an empty string was false."""
+    found = text(term) if term is not None else ""
+    return found or fallback
+
+
+def _edition(context: Triples, edition: str, base: str) -> dict:
+    """One of the work's editions: identifier, status, sources."""
+    status = context.value(edition, _STATUS)
+    return {
+        "id": _text_or(context.value(edition, _IDENTIFIER), local_name(edition)),
+        "iri": edition,
+        **({"status": local_name(text(status))} if status is not None else {}),
+        **_provenance(context, edition),
+        "links": entity_links(edition, base),
+    }
+
+
+def _family(rows: list[dict], context: Triples, base: str) -> dict:
     """equivalents.rq: the root edition and one record per adoption in its family."""
     if not rows:
         return {"root": None, "members": []}
     root = rows[0]
     return {
         "root": {
-            "id": str(root["rootIdentifier"]),
-            "iri": str(root["root"]),
-            "links": entity_links(str(root["root"]), base),
+            "id": text(root["rootIdentifier"]),
+            "iri": text(root["root"]),
+            "links": entity_links(text(root["root"]), base),
         },
         "members": [
             {
-                "id": str(r["identifier"]),
-                "iri": str(r["equivalent"]),
-                "adopts": str(r["adoptedIdentifier"]),
-                "degree": str(r["degree"]),
-                "adoption": str(r["adoption"]),
-                **_provenance(context, str(r["adoption"])),
-                "links": entity_links(str(r["equivalent"]), base),
+                "id": text(r["identifier"]),
+                "iri": text(r["equivalent"]),
+                "adopts": text(r["adoptedIdentifier"]),
+                "degree": text(r["degree"]),
+                "adoption": text(r["adoption"]),
+                **_provenance(context, text(r["adoption"])),
+                "links": entity_links(text(r["equivalent"]), base),
             }
             for r in rows
         ],
