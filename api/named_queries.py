@@ -37,6 +37,7 @@ from api.conneg import (
     negotiate,
     parse_accept,
 )
+from api.json_responses import FastJSONResponse
 from api.runner import Cancelled, QueryTimeout
 from api.sparql import Endpoint, _keywords_text
 from stdgraph.queries import NamedQuery, ParameterError, named_queries
@@ -354,7 +355,7 @@ async def run_named_query(name: str, request: Request) -> Response:
         }
         if next_url:
             body["next"] = next_url
-        return JSONResponse(body, headers=headers)
+        return FastJSONResponse(body, headers=headers)
     document = json.dumps({"head": {"vars": page.variables}, "results": {"bindings": rows}})
     if fmt == "json":
         return Response(document, media_type=SPARQL_JSON, headers=headers)

@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from api.conneg import NotAcceptable, UnknownFormat, accept_rank, parse_accept
+from api.json_responses import FastJSONResponse
 from api.named_queries import ApiError, _integer, error
 from api.runner import QueryTimeout
 from stdgraph.description import Description
@@ -201,7 +202,7 @@ def rdf_response(graph: Graph | Description, fmt: str, headers: dict[str, str] |
 
 
 def json_response(body: dict, headers: dict[str, str] | None = None, status: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status, headers={"Vary": "Accept", **(headers or {})})
+    return FastJSONResponse(body, status_code=status, headers={"Vary": "Accept", **(headers or {})})
 
 
 def describe(store: GraphStore, iris: Iterable[str | URIRef]) -> Description:
