@@ -1,8 +1,9 @@
 """Serve on jemalloc when the machine has it.
 
 Oxigraph allocates heavily while it evaluates a query (hash joins, sorts, string buffers), and glibc's
-malloc is slow at it: on the generated 1M graph, pyoxigraph in one process ran the heavy queries of
-`bench.serve` 15-35% faster with jemalloc preloaded (bench/RESULTS.md, "Memory allocator"). A process
+malloc is slow at it: on the generated 1M graph, pyoxigraph in one process ran the `/sparql` workload
+of `bench.serve` in 0.81 of the time with jemalloc preloaded (heavy queries 0.77-0.90, light ones
+0.55-0.76; `bench.allocator`, bench/RESULTS.md "Memory allocator"). A process
 picks its allocator when it starts, so `stdgraph serve` starts itself again, once, with `LD_PRELOAD`
 naming Debian's `libjemalloc.so.2` (package libjemalloc2, which `make install` installs). Without the
 library it serves on the system allocator and says so. `STDGRAPH_ALLOCATOR=system` keeps glibc's.
