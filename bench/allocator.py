@@ -51,12 +51,7 @@ def worker(store_dir: Path, graph: str) -> None:
 
 class Side:
     def __init__(self, name: str, store_dir: Path, graph: str) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith(allocator.ENV)}
-        if name == "jemalloc":
-            library = allocator.find_jemalloc()
-            if library is None:
-                raise SystemExit(f"{allocator.LIBRARY} not found: `apt-get install libjemalloc2`")
-            env["LD_PRELOAD"] = str(library)
+        env = allocator.environ_for(name)
         args = [sys.executable, "-m", "bench.allocator", "--worker", str(store_dir), "--graph", graph]
         self.name = name
         self.process = subprocess.Popen(

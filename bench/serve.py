@@ -232,17 +232,6 @@ def start_stdgraph(data: Data, logs: Path = OUT) -> Server:
     return Server("stdgraph", args, url, f"{url}/sparql", _env(), logs)
 
 
-def _peer_env(peer_allocator: str) -> dict[str, str]:
-    """oxigraph serve's environment: this one without the preload (as shipped), or with jemalloc."""
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    library = allocator.find_jemalloc()
-    if peer_allocator == "jemalloc":
-        if library is None:
-            raise RuntimeError(f"--peer-allocator jemalloc: {allocator.LIBRARY} not found")
-        env["LD_PRELOAD"] = str(library)
-    return env
-
-
 def start_floor(logs: Path = OUT) -> Server:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -255,7 +244,8 @@ def start_oxigraph(data: Data, logs: Path = OUT, peer_allocator: str = "system")
     url = f"http://127.0.0.1:{port}"
     args = [OXIGRAPH, "serve", "--location", str(data.oxigraph), "--bind", f"127.0.0.1:{port}"]
     args += ["--union-default-graph", "--timeout-s", "10"]
-    return Server("oxigraph", args, url, f"{url}/query", _peer_env(peer_allocator), logs)
+    env = allocator.environ_for(peer_allocator)  # as shipped, or preloaded with jemalloc
+    return Server("oxigraph", args, url, f"{url}/query", env, logs)
 
 
 # ---------------------------------------------------------------------------------------------------

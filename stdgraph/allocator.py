@@ -64,6 +64,18 @@ def preload_environ(environ: Mapping[str, str], library: Path) -> dict[str, str]
     return {**environ, "LD_PRELOAD": " ".join([str(library), *others]), _TRIED: "1"}
 
 
+def environ_for(choice: str, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """`environ` for a child process that is to run on `choice`: with no preload and none of this
+    module's variables (the system's allocator), or with jemalloc alone preloaded."""
+    env = {k: v for k, v in environ.items() if k != "LD_PRELOAD" and not k.startswith(ENV)}
+    if choice == "jemalloc":
+        library = find_jemalloc()
+        if library is None:
+            raise AllocatorError(f"{LIBRARY} not found: `apt-get install libjemalloc2`")
+        env["LD_PRELOAD"] = str(library)
+    return env
+
+
 def restart_on_jemalloc(environ: Mapping[str, str] = os.environ) -> None:
     """Replace this process by itself on jemalloc, when wanted, found and not already done.
 
